@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is installed here.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test test-pg lint setup system-deps static messages clean
+
+setup: $(BIN)/.installed static/vendor/.copied
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end packages come from the npm registry and are served from our own static files (no CDN).
+static/vendor/.copied: node_modules/.installed
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
+	cp -r node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
+	touch $@
+
+run: setup
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) demo --if-empty
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# Browser tests need Debian's chromium and PDFs need a CJK font; install them when missing and root.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'cjk\|wenquanyi'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "需要 chromium 与 fonts-noto-cjk：请以 root 运行或先安装 (apt-get install chromium fonts-noto-cjk)"; exit 1; fi; \
+	fi
+
+test: setup system-deps
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+
+# Maintainers: refresh the English catalogue after changing UI strings (needs GNU gettext).
+messages: setup
+	$(MANAGE) makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
+	$(MANAGE) compilemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var/*.sqlite3

@@ -1,0 +1,144 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from core.models import VersionedModel
+from core.scoping import ScopedQuerySet, path_range
+
+from .roles import Role, grants, is_global
+
+
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    person = models.OneToOneField("members.Person", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="account", verbose_name="对应人员")
+    must_change_password = models.BooleanField("首次登录须修改密码", default=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    objects = ScopedUserManager()
+    audit_exclude = ("password", "last_login")
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self):
+        return f"{self.get_full_name() or self.username}（{self.username}）"
+
+    def get_full_name(self):
+        return f"{self.last_name}{self.first_name}".strip()
+
+    def get_absolute_url(self):
+        return f"/accounts/users/?q={self.username}"
+
+    # --- scoping -------------------------------------------------------------------------------
+
+    def assignments(self):
+        """This user's role assignments, loaded once per user object (i.e. once per request)."""
+        if not hasattr(self, "_qj_assignments"):
+            self._qj_assignments = list(self.role_assignments.select_related("organization"))
+        return self._qj_assignments
+
+    def roles(self):
+        return {a.role for a in self.assignments()}
+
+    def scope_q(self, model, action):
+        """The Q that keeps of `model` only what this user may `action`; None when nothing."""
+        label = model._meta.label_lower
+        parts = []
+        for a in self.assignments():
+            if not grants(a.role, label, action):
+                continue
+            if is_global(a.role):
+                return Q()
+            if a.role == Role.MEMBER and model.scope_person_field:
+                if self.person_id:
+                    parts.append(Q(**{model.scope_person_field: self.person_id}))
+            elif a.include_subtree and model.scope_path_field:
+                lo, hi = path_range(a.organization.path)
+                parts.append(Q(**{f"{model.scope_path_field}__gte": lo, f"{model.scope_path_field}__lt": hi}))
+            elif model.scope_org_field:
+                parts.append(Q(**{model.scope_org_field: a.organization_id}))
+        if not parts:
+            return None
+        q = parts[0]
+        for p in parts[1:]:
+            q |= p
+        return q
+
+    def can(self, action, obj):
+        """May this user `action` this object (saved or not)? Decided in Python from the assignments,
+        so it also works for a record about to be created."""
+        label = obj._meta.label_lower
+        org = obj.scope_organization() if hasattr(obj, "scope_organization") else None
+        person_field = getattr(obj, "scope_person_field", None)
+        for a in self.assignments():
+            if not grants(a.role, label, action):
+                continue
+            if is_global(a.role):
+                return True
+            if a.role == Role.MEMBER and person_field:
+                attr = "pk" if person_field == "id" else person_field
+                if self.person_id and getattr(obj, attr, None) == self.person_id:
+                    return True
+                continue
+            if org is None:
+                continue
+            if a.include_subtree and org.path.startswith(a.organization.path):
+                return True
+            if org.pk == a.organization_id:
+                return True
+        return False
+
+    def has_role(self, *roles):
+        return bool(self.roles() & set(roles))
+
+    def forget_assignments(self):
+        self.__dict__.pop("_qj_assignments", None)
+
+
+class RoleAssignment(VersionedModel):
+    """A role held on an organisation (with or without its subtree), or installation-wide for the three
+    administrators."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="用户")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="role_assignments", verbose_name="组织")
+    include_subtree = models.BooleanField("含下级组织", default=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        ordering = ["user", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "organization"], name="role_assignment_unique"),
+        ]
+
+    def get_absolute_url(self):
+        return f"/accounts/assignments/?user={self.user.username}"
+
+    def __str__(self):
+        where = self.organization.name if self.organization_id else "全局"
+        return f"{self.user.username} {self.get_role_display()} @ {where}"
+
+    def clean(self):
+        if is_global(self.role) and self.organization_id:
+            raise ValidationError({"organization": "系统、安全、审计管理员为全局角色，不选择组织"})
+        if not is_global(self.role) and not self.organization_id:
+            raise ValidationError({"organization": "请选择该角色所在的组织"})
+        if self.role == Role.MEMBER and self.user_id and not self.user.person_id:
+            raise ValidationError({"role": "“党员”角色须先为账号关联人员"})
+        if self.user_id and is_global(self.role):
+            # 三员分立: one person may not hold two of the three administrator roles.
+            others = RoleAssignment.objects.filter(user_id=self.user_id, role__in=[
+                r for r in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN) if r != self.role])
+            if others.exists():
+                raise ValidationError({"role": "系统管理员、安全管理员、审计管理员须由不同账号担任"})

@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("totp/", views.totp, name="totp"),
+    path("users/", views.UserListView.as_view(), name="user_list"),
+    path("assignments/", views.RoleAssignmentListView.as_view(), name="assignment_list"),
+]

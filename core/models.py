@@ -1,0 +1,66 @@
+"""Abstract bases every domain model uses. Core has no domain models and imports no domain app."""
+from django.db import models
+
+from .scoping import ScopedQuerySet
+
+
+class VersionedModel(models.Model):
+    """A record with an edit version, so a stale edit cannot overwrite a newer one (see core.services)."""
+
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    # How the record hangs on the organisation tree, for restrict(): a path field for subtree roles,
+    # an organisation-id field for single-organisation roles, and a person field for self-service.
+    scope_path_field = None
+    scope_org_field = None
+    scope_person_field = None
+    # Fields shown in the history tab and audit trail are the concrete fields minus these.
+    audit_exclude = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    def scope_organization(self):
+        """The organisation this record belongs to (None for installation-wide records)."""
+        name = (self.scope_org_field or "").removesuffix("_id")
+        return getattr(self, name, None) if name else None
+
+
+class RuleVersion(models.Model):
+    """A rule value in force from a date, everywhere or for one subtree. See core.rules."""
+
+    key = models.CharField("规则", max_length=100)
+    effective_from = models.DateField("生效日期")
+    scope_path = models.CharField("适用组织范围(路径)", max_length=255, blank=True, default="")
+    value = models.JSONField("取值")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "规则版本"
+        verbose_name_plural = "规则版本"
+        ordering = ["key", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "scope_path", "effective_from"], name="rule_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.key}@{self.effective_from}"
+
+
+def snapshot(obj):
+    """The record's concrete field values as JSON-ready data, for before/after in the audit trail."""
+    data = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in getattr(obj, "audit_exclude", ()) or f.name == "password":
+            continue
+        value = getattr(obj, f.attname)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif value is not None and not isinstance(value, (int, float, str, bool, list, dict)):
+            value = str(value)
+        data[f.name] = value
+    return data

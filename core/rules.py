@@ -1,0 +1,36 @@
+"""Rules are data: versioned values with effective dates, overridable per subtree.
+
+Defaults live in RULE_DEFAULTS (each a list of (effective_from, value)); a RuleVersion row replaces
+the default from its date on, for everywhere (scope_path '') or for one subtree. The most specific
+scope wins; within it the latest effective_from on or before the date asked about.
+"""
+from datetime import date
+
+RULE_DEFAULTS = {
+    # 换届: committee terms in years by organisation kind (RULES.md, Organisational life).
+    "term.years.committee": [(date(2018, 1, 1), 5)],
+    "term.years.general_branch": [(date(2018, 1, 1), 3)],
+    "term.years.branch": [(date(2018, 1, 1), 3)],
+    # Warn this many days before a term falls due.
+    "term.warn_days": [(date(2018, 1, 1), 90)],
+    # Branch set-up (RULES.md): generally at most 50 members.
+    "branch.max_members": [(date(2018, 1, 1), 50)],
+    "branch.min_full_members": [(date(2018, 1, 1), 3)],
+}
+
+
+def rule_value(key, on_date=None, scope_path=""):
+    from .models import RuleVersion
+
+    on_date = on_date or date.today()
+    rows = RuleVersion.objects.filter(key=key, effective_from__lte=on_date).order_by("-effective_from")
+    best = None
+    for row in rows:
+        if scope_path.startswith(row.scope_path) and (best is None or len(row.scope_path) > len(best.scope_path)):
+            best = row
+    if best is not None:
+        return best.value
+    for since, value in sorted(RULE_DEFAULTS[key], reverse=True):
+        if since <= on_date:
+            return value
+    raise LookupError(f"规则 {key} 在 {on_date} 没有生效的取值")

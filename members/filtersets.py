@@ -1,0 +1,74 @@
+import django_filters as filters
+from django.db.models import Q
+
+from core.scoping import path_range
+from orgs.models import Organization
+
+from .choices import CadreLevel, Category, Gender, PartyStatus
+from .models import Membership, Person
+from .pinyin import search_key
+
+
+def person_search(qs, value, prefix=""):
+    """Name, pinyin initials (zjh) or full pinyin (zhangjiaheng); also the full ID number."""
+    key = search_key(value)
+    q = Q(**{f"{prefix}name__icontains": value.strip()})
+    if key.isascii() and key.isalpha():
+        q |= Q(**{f"{prefix}name_initials__startswith": key}) | Q(**{f"{prefix}name_pinyin__startswith": key})
+    if len(key) == 18:
+        q |= Q(**{f"{prefix}id_number": key.upper()})
+    return qs.filter(q)
+
+
+class OrgSubtreeFilter(filters.ModelChoiceFilter):
+    """Organisation (and everything under it), choices limited to what the user can see."""
+
+    def __init__(self, *args, path_field="organization__path", **kwargs):
+        self.path_field = path_field
+        kwargs.setdefault("queryset", self.visible_orgs)
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def visible_orgs(request):
+        if request is None:
+            return Organization.objects.none()
+        return Organization.objects.restrict(request.user, "view").order_by("path")
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        lo, hi = path_range(value.path)
+        return qs.filter(**{f"{self.path_field}__gte": lo, f"{self.path_field}__lt": hi})
+
+
+class PersonFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="姓名/拼音", method="search")
+    organization = OrgSubtreeFilter(label="所在组织(含下级)")
+    party_status = filters.MultipleChoiceFilter(label="政治面貌", choices=PartyStatus.choices)
+    category = filters.ChoiceFilter(label="人员类别", choices=Category.choices)
+    gender = filters.ChoiceFilter(label="性别", choices=Gender.choices)
+    cadre_level = filters.ChoiceFilter(label="干部层级", choices=CadreLevel.choices)
+
+    class Meta:
+        model = Person
+        fields = ["q", "organization", "party_status", "category", "gender", "cadre_level"]
+
+    def search(self, qs, name, value):
+        return person_search(qs, value)
+
+
+class MembershipFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="姓名/拼音", method="search")
+    organization = OrgSubtreeFilter(label="组织(含下级)")
+    on = filters.DateFilter(label="某日在册", method="filter_on")
+    current = filters.BooleanFilter(label="当前有效", field_name="valid_to", lookup_expr="isnull")
+
+    class Meta:
+        model = Membership
+        fields = ["q", "organization", "on", "current"]
+
+    def search(self, qs, name, value):
+        return person_search(qs, value, prefix="person__")
+
+    def filter_on(self, qs, name, value):
+        return qs.on(value) if value else qs

@@ -1,0 +1,52 @@
+from django import forms
+
+from core.forms import VersionedModelForm
+
+from .models import Organization, Term
+
+
+class OrganizationForm(VersionedModelForm):
+    class Meta:
+        model = Organization
+        fields = ["code", "name", "short_name", "kind", "parent", "unit", "composition", "is_joint", "is_temporary",
+                  "established_on", "sort_order", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only organisations the user may add under are offered as parents.
+        self.fields["parent"].queryset = Organization.objects.restrict(user, "add").filter(
+            dissolved_on__isnull=True).order_by("path")
+        if self.instance.pk:
+            # The parent changes through "move", which rewrites the subtree in one transaction.
+            self.fields.pop("parent")
+
+
+class MoveForm(forms.Form):
+    new_parent = forms.ModelChoiceField(label="新的上级组织", queryset=Organization.objects.none(),
+                                        widget=forms.Select(attrs={"class": "form-select"}))
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, obj=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        lo = obj.path
+        self.fields["new_parent"].queryset = (Organization.objects.restrict(user, "change")
+                                              .filter(dissolved_on__isnull=True).exclude(path__startswith=lo)
+                                              .order_by("path"))
+        self.fields["expected_version"].initial = obj.version
+
+
+class DissolveForm(forms.Form):
+    dissolved_on = forms.DateField(label="撤销日期", widget=forms.DateInput(attrs={"type": "date",
+                                                                               "class": "form-control"}))
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, obj=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = obj.version
+
+
+class TermForm(VersionedModelForm):
+    class Meta:
+        model = Term
+        fields = ["number", "started_on", "elected_on", "note"]

@@ -1,0 +1,168 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from core.models import VersionedModel
+
+from .choices import ALLOWED_CHILDREN, Composition, Kind, UnitKind
+
+PATH_WIDTH = 8  # digits per id in `path`; 8 digits cover 99,999,999 organisations
+
+
+def path_segment(pk):
+    return f"{pk:0{PATH_WIDTH}d}/"
+
+
+class Unit(VersionedModel):
+    """The administrative unit (学院/部门) an organisation belongs to."""
+
+    code = models.CharField("单位代码", max_length=32, unique=True)
+    name = models.CharField("单位名称", max_length=100)
+    kind = models.CharField("类别", max_length=20, choices=UnitKind.choices, default=UnitKind.COLLEGE)
+    sort_order = models.IntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "行政单位"
+        verbose_name_plural = "行政单位"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("orgs:organization_list") + f"?unit={self.pk}"
+
+
+class Organization(VersionedModel):
+    """A node of the one organisation tree. `parent` is the truth; `path` and `depth` are derived
+    (see orgs.services.move and the check_tree / rebuild_tree commands)."""
+
+    code = models.CharField("组织代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name="上级组织")
+    # C collation on PostgreSQL (migration 0002) so that range comparisons on the path use the index.
+    path = models.CharField("路径", max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations",
+                             verbose_name="所属单位")
+    composition = models.CharField("构成", max_length=30, choices=Composition.choices, blank=True)
+    is_joint = models.BooleanField("联合支部", default=False)
+    is_temporary = models.BooleanField("临时支部", default=False)
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
+    sort_order = models.IntegerField("排序", default=0)
+    note = models.TextField("备注", blank=True)
+
+    scope_path_field = "path"
+    scope_org_field = "id"
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["path"]
+        indexes = [models.Index(fields=["kind", "path"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("orgs:organization_detail", args=[self.pk])
+
+    def scope_organization(self):
+        return self
+
+    @property
+    def is_active(self):
+        return self.dissolved_on is None
+
+    def clean(self):
+        if self.parent_id:
+            parent = self.parent
+            if self.kind not in ALLOWED_CHILDREN.get(parent.kind, set()):
+                raise ValidationError({"parent": f"{parent.get_kind_display()}下不能设立{self.get_kind_display()}"})
+            if parent.dissolved_on and not self.dissolved_on:
+                raise ValidationError({"parent": "上级组织已撤销"})
+        elif self.kind != Kind.COMMITTEE:
+            raise ValidationError({"parent": "只有党委可以作为根组织，请选择上级组织"})
+        if self.established_on and self.dissolved_on and self.dissolved_on < self.established_on:
+            raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期"})
+        if self.kind != Kind.BRANCH and (self.is_joint or self.is_temporary):
+            raise ValidationError({"is_joint": "联合支部、临时支部标记只适用于党支部"})
+
+    def save(self, *args, **kwargs):
+        creating = self.pk is None
+        super().save(*args, **kwargs)
+        if creating:
+            parent_path = self.parent.path if self.parent_id else ""
+            self.path = parent_path + path_segment(self.pk)
+            self.depth = self.path.count("/") - 1
+            type(self).objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+
+    def ancestors(self):
+        ids = [int(s) for s in self.path.strip("/").split("/")[:-1]] if self.path else []
+        by_id = {o.pk: o for o in Organization.objects.filter(pk__in=ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def subtree(self, include_self=True):
+        from core.scoping import path_range
+
+        lo, hi = path_range(self.path)
+        qs = Organization.objects.filter(path__gte=lo, path__lt=hi)
+        return qs if include_self else qs.exclude(pk=self.pk)
+
+
+class Term(VersionedModel):
+    """换届: one term of an organisation's committee. The due date follows the configured term length."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="terms",
+                                     verbose_name="党组织")
+    number = models.PositiveSmallIntegerField("届次", default=1)
+    started_on = models.DateField("本届开始日期")
+    due_on = models.DateField("应换届日期", editable=False)
+    elected_on = models.DateField("实际换届日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    scope_path_field = "organization__path"
+    scope_org_field = "organization_id"
+
+    class Meta:
+        verbose_name = "届次"
+        verbose_name_plural = "届次"
+        ordering = ["organization", "-started_on"]
+        constraints = [models.UniqueConstraint(fields=["organization", "number"], name="term_number_unique")]
+
+    def __str__(self):
+        return f"{self.organization} 第{self.number}届"
+
+    def get_absolute_url(self):
+        return self.organization.get_absolute_url() + "?tab=committee"
+
+    def save(self, *args, **kwargs):
+        from .services import term_due_on
+
+        self.due_on = term_due_on(self.organization, self.started_on)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.elected_on and self.started_on and self.elected_on < self.started_on:
+            raise ValidationError({"elected_on": "换届日期不能早于本届开始日期"})
+
+    def status(self, today=None):
+        """'done', 'overdue', 'due_soon' or 'current' (warning window from the term.warn_days rule)."""
+        from datetime import date, timedelta
+
+        from core.rules import rule_value
+
+        today = today or date.today()
+        if self.elected_on:
+            return "done"
+        if today > self.due_on:
+            return "overdue"
+        warn = rule_value("term.warn_days", today, self.organization.path)
+        return "due_soon" if today >= self.due_on - timedelta(days=warn) else "current"

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("", views.OrganizationListView.as_view(), name="organization_list"),
+    path("add/", views.OrganizationFormView.as_view(), name="organization_add"),
+    path("tree/", views.TreeView.as_view(), name="tree"),
+    path("<int:pk>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
+    path("<int:pk>/edit/", views.OrganizationFormView.as_view(), name="organization_edit"),
+    path("<int:pk>/move/", views.OrganizationMoveView.as_view(), name="organization_move"),
+    path("<int:pk>/dissolve/", views.OrganizationDissolveView.as_view(), name="organization_dissolve"),
+    path("<int:pk>/delete/", views.OrganizationDeleteView.as_view(), name="organization_delete"),
+]

@@ -1,0 +1,129 @@
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.scoping import path_range
+from core.views import Column, ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedView
+
+from . import services
+from .filtersets import OrganizationFilterSet
+from .forms import DissolveForm, MoveForm, OrganizationForm
+from .models import Organization
+
+
+class OrganizationListView(ObjectListView):
+    model = Organization
+    title = "党组织"
+    filterset_class = OrganizationFilterSet
+    add_url = "/orgs/add/"
+    import_url = "/imports/orgs/"
+    columns = (
+        Column("name", "名称", sort="name"),
+        Column("code", "代码", sort="code"),
+        Column("kind", "类别", sort="kind"),
+        Column("parent.name", "上级组织"),
+        Column("unit.name", "所属单位"),
+        Column("composition", "构成"),
+        Column("established_on", "成立日期", sort="established_on"),
+        Column("dissolved_on", "撤销日期"),
+    )
+
+    def get_queryset(self, action="view"):
+        return super().get_queryset(action).select_related("parent", "unit")
+
+
+class OrganizationDetailView(ObjectDetailView):
+    model = Organization
+    template_name = "orgs/organization_detail.html"
+    tabs = (("overview", "概况"), ("children", "下级组织"))
+
+    def tab_context(self, tab, obj):
+        user = self.request.user
+        today = timezone.localdate()
+        if tab == "children":
+            return {"children": Organization.objects.restrict(user).filter(parent=obj)
+                    .annotate(child_count=Count("children")).order_by("sort_order", "code")}
+        lo, hi = path_range(obj.path)
+        return {"ancestors": obj.ancestors(), "today": today,
+                "subtree_count": Organization.objects.restrict(user).filter(path__gte=lo, path__lt=hi).count(),
+                "terms": obj.terms.all()[:5]}
+
+
+class OrganizationFormView(ObjectFormView):
+    model = Organization
+    form_class = OrganizationForm
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def get_form(self, obj):
+        form = super().get_form(obj)
+        if obj is None and self.request.method == "GET" and self.request.GET.get("parent"):
+            form.initial["parent"] = self.request.GET["parent"]
+        return form
+
+    def save(self, form):
+        if self.object is None:
+            data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+            return services.create_organization(self.request.user, **data)
+        return services.update_organization(self.request.user, self.object, form.changes(),
+                                            form.cleaned_data.get("expected_version"))
+
+
+class OrganizationMoveView(ObjectActionView):
+    model = Organization
+    title = "移动组织"
+    form_class = MoveForm
+    confirm_text = "该组织及其全部下级组织将一并移动到新的上级组织之下。"
+
+    def form_kwargs(self):
+        return {"obj": self.object, "user": self.request.user}
+
+    def perform(self, form):
+        org = services.move_organization(self.request.user, self.object, form.cleaned_data["new_parent"],
+                                         form.cleaned_data.get("expected_version"))
+        return org.get_absolute_url()
+
+
+class OrganizationDissolveView(ObjectActionView):
+    model = Organization
+    title = "撤销组织"
+    form_class = DissolveForm
+    confirm_text = "撤销后该组织保留全部历史记录，但不能再转入党员或设立下级组织。"
+
+    def form_kwargs(self):
+        return {"obj": self.object, "user": self.request.user}
+
+    def perform(self, form):
+        org = services.dissolve_organization(self.request.user, self.object, form.cleaned_data["dissolved_on"],
+                                             form.cleaned_data.get("expected_version"))
+        return org.get_absolute_url()
+
+
+class OrganizationDeleteView(ObjectActionView):
+    model = Organization
+    title = "删除组织"
+    permission_action = "delete"
+    confirm_text = "只有从未有过下级组织、人员和其他记录的组织可以删除；有历史的组织请使用“撤销”。"
+
+    def perform(self, form):
+        parent = self.object.parent
+        services.delete_organization(self.request.user, self.object)
+        return parent.get_absolute_url() if parent else "/orgs/"
+
+
+class TreeView(ScopedView):
+    """The left navigation: the user's top organisations, or one node's children (htmx, on expand)."""
+
+    model = Organization
+
+    def get(self, request, *args, **kwargs):
+        visible = self.scoped()
+        node = request.GET.get("node")
+        if node:
+            nodes = visible.filter(parent_id=node)
+        else:
+            nodes = visible.exclude(parent_id__in=visible.values("pk"))
+        nodes = nodes.annotate(child_count=Count("children")).order_by("sort_order", "code")
+        current = request.GET.get("current")
+        return render(request, "orgs/_tree.html", {"nodes": nodes, "current": current})
