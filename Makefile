@@ -42,6 +42,12 @@ system-deps:
 test: setup system-deps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# The same suite against PostgreSQL 15 on 127.0.0.1:5432 (started and prepared by scripts/pg-setup.sh).
+PG_URL ?= postgres://qiangji:qiangji@127.0.0.1:5432/qiangji
+test-pg: setup system-deps
+	scripts/pg-setup.sh
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
 lint: setup
 	$(BIN)/ruff check .
 

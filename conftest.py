@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from accounts.models import User
 from accounts.roles import Role
 from core.scoping import SYSTEM
 from members.identity import make_id_number

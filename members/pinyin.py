@@ -1,5 +1,5 @@
 """Pinyin keys for name search: initials (zjh finds 张嘉恒) and full pinyin (zhangjiaheng)."""
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 # Surnames whose reading differs from the character's common one. Compound surnames first.
 SURNAME_READINGS = {
