@@ -1,4 +1,5 @@
 """Abstract bases every domain model uses. Core has no domain models and imports no domain app."""
+from django.conf import settings
 from django.db import models
 
 from .scoping import ScopedQuerySet
@@ -64,3 +65,54 @@ def snapshot(obj):
             value = str(value)
         data[f.name] = value
     return data
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def restrict(self, user, action="view"):
+        """A batch belongs to the user who uploaded it and to nobody else: it holds their uploaded file,
+        which may name people outside anyone else's scope. Whether the user may import the target model
+        at all is checked by the import views (ImportSpec.allowed)."""
+        if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+            return self.none()
+        return self.filter(user_id=user.pk)
+
+
+class ImportBatch(models.Model):
+    """One uploaded Excel file for one import kind: previewed, then committed in one transaction, and
+    (the latest one per user and kind) rolled back. See core.imports."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        COMMITTED = "committed", "已导入"
+        ROLLED_BACK = "rolled_back", "已撤销"
+
+    kind = models.CharField("导入类型", max_length=30, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="导入人")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    committed_at = models.DateTimeField("导入时间", null=True, blank=True)
+    rolled_back_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    filename = models.CharField("文件名", max_length=255)
+    content = models.BinaryField("文件内容", editable=False)
+    created_objects = models.JSONField("导入创建的记录", default=list, blank=True)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    error_summary = models.TextField("错误摘要", blank=True)
+    preview = models.JSONField("预览", default=dict, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "kind", "status"])]
+
+    def __str__(self):
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("imports:preview", args=[self.kind, self.pk])
