@@ -3,7 +3,7 @@ from pypinyin import lazy_pinyin
 
 # Surnames whose reading differs from the character's common one. Compound surnames first.
 SURNAME_READINGS = {
-    "万俟": "moqi", "尉迟": "yuchi", "长孙": "zhangsun", "澹台": "tantai", "单于": "chanyu",
+    "万俟": "mo qi", "尉迟": "yu chi", "长孙": "zhang sun", "澹台": "tan tai", "单于": "chan yu",
     "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "朴": "piao", "区": "ou", "查": "zha",
     "盖": "ge", "乐": "yue", "缪": "miao", "翟": "zhai", "覃": "qin", "种": "chong", "员": "yun",
     "黑": "he", "句": "gou", "繁": "po", "召": "shao", "秘": "bi", "折": "she", "宿": "su",
@@ -16,7 +16,7 @@ def _split_surname(name):
     for length in (2, 1):
         head = name[:length]
         if len(name) > length and head in SURNAME_READINGS:
-            return [SURNAME_READINGS[head]], name[length:]
+            return SURNAME_READINGS[head].split(), name[length:]
     return [], name
 
 

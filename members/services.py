@@ -7,6 +7,7 @@ from audit import services as audit
 from audit.models import Action
 from core.errors import BusinessRuleError
 from core.scoping import ensure
+from orgs.models import Organization
 
 from .models import CommitteeSeat, Membership, Person, StatusChange
 
@@ -57,6 +58,8 @@ def transfer(user, person, to_organization, on_date, note="", expected_version=N
     """Close the open membership on `on_date` and open one in `to_organization` from that date."""
     with transaction.atomic():
         fresh = Person.objects.select_for_update().get(pk=person.pk)
+        # Re-read the target too: it may have been dissolved or moved since the caller loaded it.
+        to_organization = Organization.objects.select_for_update().get(pk=to_organization.pk)
         ensure(user, "change", fresh)
         # The receiving organisation must be in scope too: nobody pushes people into another's tree.
         ensure(user, "add", Person(organization=to_organization))

@@ -75,6 +75,12 @@ class Organization(VersionedModel):
         return reverse("orgs:organization_detail", args=[self.pk])
 
     def scope_organization(self):
+        if self.pk is None:
+            # A new organisation sits where its parent puts it: inside a subtree role's range if the parent
+            # is, and never equal to any single organisation a role is held on.
+            from types import SimpleNamespace
+
+            return SimpleNamespace(pk=None, path=(self.parent.path if self.parent_id else "") + "new/")
         return self
 
     @property
