@@ -1,5 +1,19 @@
-"""One router for the whole API; each app registers its viewsets in its api/ package."""
+"""One router for the whole API; each app registers its viewsets from its api/ package."""
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.views import RoleAssignmentViewSet, TokenView, UserViewSet
+from members.api.views import MembershipViewSet, PersonViewSet
+from orgs.api.views import OrganizationViewSet
+
 router = DefaultRouter()
-urlpatterns = router.urls
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("people", PersonViewSet, basename="person")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("role-assignments", RoleAssignmentViewSet, basename="roleassignment")
+router.register("users", UserViewSet, basename="user")
+
+urlpatterns = [
+    path("token/", TokenView.as_view(), name="api-token"),
+    *router.urls,
+]

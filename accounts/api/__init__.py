@@ -1,0 +1,1 @@
+"""REST API for users (read-only), role assignments and API tokens."""

@@ -1,0 +1,1 @@
+"""REST API for people and memberships (/api/people/, /api/memberships/)."""

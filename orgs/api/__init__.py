@@ -1,0 +1,1 @@
+"""REST API for the organisation tree (/api/organizations/)."""
