@@ -164,6 +164,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page must work offline: no validator badge fetched from swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One name per choice set used under several field names (party_status, status).
+    "ENUM_NAME_OVERRIDES": {"PartyStatusEnum": "members.choices.PartyStatus"},
 }
 
 # Imports: files above this size are refused before they are opened.
