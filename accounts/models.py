@@ -6,7 +6,7 @@ from django.db.models import Q
 from core.models import VersionedModel
 from core.scoping import ScopedQuerySet, path_range
 
-from .roles import Role, grants, is_global
+from .roles import SYSTEM_ROLES, Role, grants, is_global
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
@@ -136,9 +136,20 @@ class RoleAssignment(VersionedModel):
             raise ValidationError({"organization": "请选择该角色所在的组织"})
         if self.role == Role.MEMBER and self.user_id and not self.user.person_id:
             raise ValidationError({"role": "“党员”角色须先为账号关联人员"})
-        if self.user_id and is_global(self.role):
+        if not self.user_id:
+            return
+        held = RoleAssignment.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+        # The unique constraint lets two NULL organisations through, so installation-wide duplicates are
+        # caught here.
+        if held.filter(role=self.role, organization_id=self.organization_id).exists():
+            raise ValidationError({"role": "该账号已有此授权"})
+        if is_global(self.role):
             # 三员分立: one person may not hold two of the three administrator roles.
-            others = RoleAssignment.objects.filter(user_id=self.user_id, role__in=[
-                r for r in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN) if r != self.role])
-            if others.exists():
+            if held.filter(role__in=[r for r in SYSTEM_ROLES if r != self.role]).exists():
                 raise ValidationError({"role": "系统管理员、安全管理员、审计管理员须由不同账号担任"})
+            if held.exclude(role__in=SYSTEM_ROLES).exists():
+                raise ValidationError({"role": "该账号已担任组织角色；三员账号不得同时担任其他角色"})
+        elif held.filter(role__in=SYSTEM_ROLES).exists():
+            # An administrator who also held an organisation role would see people, which none of the
+            # three may.
+            raise ValidationError({"role": "该账号为系统、安全或审计管理员，不得同时担任其他角色（三员分立）"})

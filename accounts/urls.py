@@ -10,5 +10,10 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("totp/", views.totp, name="totp"),
     path("users/", views.UserListView.as_view(), name="user_list"),
+    path("users/add/", views.UserCreateView.as_view(), name="user_add"),
+    path("users/<int:pk>/edit/", views.UserEditView.as_view(), name="user_edit"),
+    path("users/<int:pk>/reset-password/", views.UserResetPasswordView.as_view(), name="user_reset_password"),
     path("assignments/", views.RoleAssignmentListView.as_view(), name="assignment_list"),
+    path("assignments/add/", views.GrantView.as_view(), name="assignment_add"),
+    path("assignments/<int:pk>/revoke/", views.RevokeView.as_view(), name="assignment_revoke"),
 ]

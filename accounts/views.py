@@ -5,17 +5,23 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.views import Column, ObjectListView
+from audit.models import Action
+from audit.services import record
+from core.errors import BusinessRuleError
+from core.views import Column, ObjectActionView, ObjectFormView, ObjectListView, ScopedView
 
 from . import services
 from .filtersets import RoleAssignmentFilterSet, UserFilterSet
-from .forms import LoginForm, PasswordChangeForm, TotpForm
+from .forms import GrantForm, LoginForm, PasswordChangeForm, TotpForm, UserCreateForm, UserEditForm
 from .models import RoleAssignment, User
+from .roles import ADMIN_ROLES_NEEDING_TOTP
 
 
 class LoginView(auth_views.LoginView):
@@ -45,17 +51,24 @@ def password_change(request):
 @login_required
 def totp(request):
     """Second factor for administrators: enrol a TOTP device on first use, then verify each login."""
-    device = TOTPDevice.objects.filter(user=request.user).first()
+    if not request.user.has_role(*ADMIN_ROLES_NEEDING_TOTP):
+        return redirect(_next(request))
+    devices = TOTPDevice.objects.filter(user=request.user).order_by("-confirmed", "id")
+    device = devices.first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="默认", confirmed=False)
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        # verify_token throttles repeated failures itself and refuses a token already used.
+        if device.verify_token(form.cleaned_data["token"].strip()):
             if not device.confirmed:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             return redirect(_next(request))
+        # Recorded as a failed login, so guessing the second factor also counts towards the lockout.
+        record(None, Action.LOGIN_FAILED, model="accounts.user", object_id=request.user.pk,
+               object_repr=request.user.username, note="动态验证码错误")
         form.add_error("token", "验证码不正确或已过期")
     qr = None
     if not device.confirmed:
@@ -66,32 +79,127 @@ def totp(request):
         buffer = io.BytesIO()
         img.save(buffer)
         qr = base64.b64encode(buffer.getvalue()).decode()
-    return render(request, "accounts/totp.html", {"form": form, "device": device, "qr": qr, "title": "二次验证",
-                                                  "hide_tree": True,
-                                                  "secret": base64.b32encode(device.bin_key).decode()})
+    response = render(request, "accounts/totp.html", {
+        "form": form, "device": device, "qr": qr, "title": "二次验证", "hide_tree": True,
+        "secret": base64.b32encode(device.bin_key).decode() if not device.confirmed else ""})
+    add_never_cache_headers(response)
+    return response
 
 
-class UserListView(ObjectListView):
+class AdminPageMixin:
+    """The administrators' pages are not scoped data: a user whose roles grant nothing here is refused
+    outright (403) rather than shown an empty page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.scope_q(self.model, "view") is None:
+            raise PermissionDenied("您没有访问此页面的权限")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _temporary_password_page(request, user, password, title):
+    """The temporary password, shown this once: never put in a message (stored in the session) nor
+    cached by the browser."""
+    response = render(request, "accounts/temporary_password.html", {
+        "title": title, "account": user, "password": password, "hide_tree": True})
+    add_never_cache_headers(response)
+    return response
+
+
+class UserListView(AdminPageMixin, ObjectListView):
     model = User
     title = "用户"
     filterset_class = UserFilterSet
+    add_url = "/accounts/users/add/"
+    table_template = "accounts/_user_table.html"
     columns = (
         Column("username", "账号", sort="username"),
         Column(lambda u: u.get_full_name(), "姓名"),
         Column("person.name", "对应人员"),
+        Column(lambda u: "、".join(sorted({a.get_role_display() for a in u.role_assignments.all()})), "角色"),
         Column("is_active", "启用"),
         Column("must_change_password", "待改初始密码"),
         Column("last_login", "最近登录", sort="last_login"),
     )
 
     def get_queryset(self, action="view"):
-        return super().get_queryset(action).select_related("person")
+        return super().get_queryset(action).select_related("person").prefetch_related("role_assignments")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_change_users"] = self.request.user.scope_q(User, "change") is not None
+        return ctx
 
 
-class RoleAssignmentListView(ObjectListView):
+class UserCreateView(ScopedView):
+    model = User
+    template_name = "core/object_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.scope_q(User, "add") is None:
+            raise PermissionDenied("您没有新增用户的权限")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("form", UserCreateForm())
+        ctx.update(title="新增用户", hide_tree=True)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = UserCreateForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                user, password = services.create_account(request.user, d["username"], d["name"],
+                                                         id_number=d["id_number"])
+            except ValidationError as exc:
+                ObjectFormView.add_validation_errors(form, exc)
+            else:
+                return _temporary_password_page(request, user, password, "用户已创建")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class UserEditView(ObjectFormView):
+    model = User
+    form_class = UserEditForm
+    success_message = "用户信息已保存"
+
+    def form_title(self):
+        return f"修改用户：{self.object}"
+
+    def save(self, form):
+        changes = form.changes()
+        if form.cleaned_data.get("id_number"):
+            changes["person"] = services.person_for_id_number(form.cleaned_data["id_number"], user=self.object)
+        return services.update_user(self.request.user, self.object, changes,
+                                    form.cleaned_data.get("expected_version"))
+
+    def success_url(self, obj):
+        return "/accounts/users/"
+
+
+class UserResetPasswordView(ObjectActionView):
+    model = User
+    title = "重置密码"
+    confirm_text = ("将为该账号生成新的临时密码（仅显示一次），其已登录的会话随即失效，"
+                    "下次登录须修改密码。")
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        try:
+            password = services.reset_password(request.user, self.object)
+        except BusinessRuleError as exc:
+            messages.error(request, exc.message)
+            return self.render_to_response(self.get_context_data())
+        return _temporary_password_page(request, self.object, password, "密码已重置")
+
+
+class RoleAssignmentListView(AdminPageMixin, ObjectListView):
     model = RoleAssignment
     title = "角色授权"
     filterset_class = RoleAssignmentFilterSet
+    add_url = "/accounts/assignments/add/"
+    table_template = "accounts/_assignment_table.html"
     columns = (
         Column("user.username", "账号", sort="user__username"),
         Column("role", "角色", sort="role"),
@@ -102,3 +210,39 @@ class RoleAssignmentListView(ObjectListView):
 
     def get_queryset(self, action="view"):
         return super().get_queryset(action).select_related("user", "organization")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_revoke"] = self.request.user.scope_q(RoleAssignment, "delete") is not None
+        return ctx
+
+
+class GrantView(ObjectFormView):
+    model = RoleAssignment
+    form_class = GrantForm
+    success_message = "已授予角色"
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def form_title(self):
+        return "授予角色"
+
+    def save(self, form):
+        d = form.cleaned_data
+        return services.grant(self.request.user, d["user"], d["role"], d["organization"],
+                              include_subtree=d["include_subtree"], note=d["note"])
+
+    def success_url(self, obj):
+        return "/accounts/assignments/"
+
+
+class RevokeView(ObjectActionView):
+    model = RoleAssignment
+    title = "撤销角色"
+    permission_action = "delete"
+    confirm_text = "撤销后该账号立即失去此角色的全部权限。"
+
+    def perform(self, form):
+        services.revoke(self.request.user, self.object)
+        return "/accounts/assignments/"

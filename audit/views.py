@@ -1,3 +1,5 @@
+from django.core.exceptions import PermissionDenied
+
 from core.views import Column, ObjectListView
 
 from . import services
@@ -35,3 +37,10 @@ class AuditEntryListView(ObjectListView):
         Column("ip", "IP"),
         Column("request_id", "请求编号"),
     )
+
+    def dispatch(self, request, *args, **kwargs):
+        # Not scoped data: nobody but the audit administrator reads the log, and everyone else is told
+        # so (403) instead of being shown an empty page.
+        if request.user.is_authenticated and request.user.scope_q(AuditEntry, "view") is None:
+            raise PermissionDenied("只有审计管理员可以查看审计日志")
+        return super().dispatch(request, *args, **kwargs)
