@@ -6,4 +6,5 @@ class MembersConfig(AppConfig):
     verbose_name = "党员"
 
     def ready(self):
-        from . import receivers, views  # noqa: F401  (views registers the organisation-page tabs)
+        # views registers the organisation-page tabs; imports the people and membership imports.
+        from . import imports, receivers, views  # noqa: F401
