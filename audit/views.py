@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
 from core.views import Column, ObjectListView
@@ -6,17 +7,62 @@ from . import services
 from .filtersets import AuditEntryFilterSet
 from .models import AuditEntry
 
+# Bookkeeping fields that change on every edit and tell the reader nothing.
+HIDDEN_FIELDS = {"version", "updated_at"}
+
+
+def mask(value):
+    """ID numbers, phones and the like stay masked in the history and the log, whoever reads them: the
+    current value is on the record's own page, where showing it is checked and logged."""
+    text = str(value)
+    return text[:1] + "*" * max(len(text) - 2, 1) + text[-1:] if len(text) > 2 else "*" * len(text)
+
+
+def _model_for(label):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def display_changes(entry, model=None):
+    """(label, before, after) for each changed field: labels instead of field names, choice labels
+    instead of codes, sensitive values masked, bookkeeping fields left out."""
+    model = model or _model_for(entry.model)
+    fields = {f.name: f for f in model._meta.concrete_fields} if model else {}
+    sensitive = getattr(model, "sensitive_fields", {}) if model else {}
+
+    def show(name, value):
+        if value in (None, ""):
+            return None
+        if name in sensitive:
+            return mask(value)
+        field = fields.get(name)
+        if field is not None and field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+    rows = []
+    for name, before, after in entry.changes():
+        if name in HIDDEN_FIELDS:
+            continue
+        label = str(fields[name].verbose_name) if name in fields else name
+        rows.append((label, show(name, before), show(name, after)))
+    return rows
+
 
 def history_tab(request, obj):
-    """The history tab of every detail page: the audit entries for this record, newest first, with
-    field names shown as their labels."""
-    labels = {f.name: str(f.verbose_name) for f in obj._meta.concrete_fields}
-    rows = [(e, [(labels.get(k, k), b, a) for k, b, a in e.changes()]) for e in services.history(obj)[:200]]
+    """The history tab of every detail page: the audit entries for this record, newest first."""
+    model = type(obj)
+    rows = [(e, display_changes(e, model)) for e in services.history(obj)[:200]]
     return "audit/_history_tab.html", {"history_rows": rows}
 
 
 def changes_text(entry):
-    return "；".join(f"{k}: {b} → {a}" for k, b, a in entry.changes())
+    def dash(value):
+        return "—" if value is None else value
+
+    return "；".join(f"{k}: {dash(b)} → {dash(a)}" for k, b, a in display_changes(entry))
 
 
 class AuditEntryListView(ObjectListView):

@@ -47,8 +47,9 @@ def test_create_user_rejects_bad_id_numbers(users, login, id_number, message):
 
 
 def test_create_user_rejects_unknown_or_already_linked_person(users, login):
-    from members.identity import make_id_number
     from datetime import date
+
+    from members.identity import make_id_number
 
     c = login(users.sys_admin)
     unknown = make_id_number("110101", date(1980, 1, 1), 999)
