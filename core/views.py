@@ -8,10 +8,13 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from .errors import BusinessRuleError, StaleEdit
+from .errors import BusinessRuleError, NotInScope, StaleEdit
 from .excel import build_workbook, xlsx_response
 from .forms import style_filter_form
 from .registry import detail_tabs, recorder
+
+# A service refused the organisation the user picked (its ensure() re-checks scope in the transaction).
+OUT_OF_SCOPE_CHOICE = "所选组织不在您的管理范围内"
 
 
 class Column:
@@ -78,6 +81,8 @@ class ObjectListView(ScopedView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
+            if request.user.scope_q(self.model, "export") is None:
+                raise PermissionDenied("您没有导出此类记录的权限")
             return self.export()
         return super().get(request, *args, **kwargs)
 
@@ -205,6 +210,10 @@ class ObjectFormView(ScopedView):
                 form.add_error(None, exc.message)
             except BusinessRuleError as exc:
                 form.add_error(None, exc.message)
+            except (NotInScope, PermissionDenied):
+                # Access to the page was checked in dispatch; what the service refused is where the
+                # record would go. Its transaction rolled back, so nothing was written.
+                form.add_error(None, OUT_OF_SCOPE_CHOICE)
             except ValidationError as exc:
                 self.add_validation_errors(form, exc)
             else:
@@ -268,6 +277,10 @@ class ObjectActionView(ScopedView):
             url = self.perform(form)
         except (BusinessRuleError, StaleEdit) as exc:
             messages.error(request, exc.message)
+            return self.render_to_response(self.get_context_data(form=form))
+        except (NotInScope, PermissionDenied):
+            # get_object() checked the record; what the service refused is the organisation chosen.
+            messages.error(request, OUT_OF_SCOPE_CHOICE)
             return self.render_to_response(self.get_context_data(form=form))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))

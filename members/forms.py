@@ -1,6 +1,7 @@
 from django import forms
 
 from core.forms import VersionedModelForm
+from orgs.forms import offer_only
 from orgs.models import Organization
 
 from .choices import PartyStatus, Post
@@ -25,6 +26,8 @@ class PersonForm(VersionedModelForm):
         self.fields["gender"].required = False
         self.fields["organization"].queryset = Organization.objects.restrict(user, "view").filter(
             dissolved_on__isnull=True).order_by("path")
+        if not self.instance.pk and user is not None:
+            offer_only(self.fields["organization"], lambda o: user.can("add", Person(organization=o)))
         if self.instance.pk:
             # Organisation and status change through their own actions, which keep the history.
             for name in ("organization", "party_status", "status_since", "joined_on"):
@@ -37,7 +40,8 @@ class PersonForm(VersionedModelForm):
 
     def clean_id_number(self):
         value = (self.cleaned_data.get("id_number") or "").strip().upper()
-        clash = Person.objects.filter(id_number=value).exclude(pk=self.instance.pk)
+        others = Person.objects.exclude(pk=self.instance.pk)  # scope: ID numbers are unique everywhere; yes/no only
+        clash = others.filter(id_number=value)
         if clash.exists():
             # Do not reveal who holds it or where: the other record may be outside the user's scope.
             raise forms.ValidationError("该身份证号已登记")
@@ -56,6 +60,9 @@ class TransferForm(forms.Form):
         self.fields["to_organization"].queryset = (
             Organization.objects.restrict(user, "view").filter(dissolved_on__isnull=True)
             .exclude(kind="group").exclude(pk=obj.organization_id).order_by("path"))
+        if user is not None:
+            # The receiving organisation must be one the user may add people to (services.transfer).
+            offer_only(self.fields["to_organization"], lambda o: user.can("add", Person(organization=o)))
         self.fields["expected_version"].initial = obj.version
 
 

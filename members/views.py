@@ -1,8 +1,11 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from core.errors import BusinessRuleError, StaleEdit
 from core.registry import detail_tabs
 from core.views import Column, ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
 from orgs.models import Organization
@@ -145,6 +148,8 @@ class SeatFormView(ObjectFormView):
     def dispatch(self, request, *args, **kwargs):
         self.organization = get_object_or_404(Organization.objects.restrict(request.user, "view"),
                                               pk=kwargs["org"]) if request.user.is_authenticated else None
+        if self.organization is not None and not request.user.can("add", CommitteeSeat(organization=self.organization)):
+            raise PermissionDenied("您没有为该组织新增委员职务的权限")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -163,7 +168,15 @@ def end_seat(request, pk):
     if request.method != "POST" or not request.user.is_authenticated:
         raise Http404("未找到该记录")
     seat = get_object_or_404(CommitteeSeat.objects.restrict(request.user, "view"), pk=pk)
-    services.end_seat(request.user, seat, timezone.localdate(), request.POST.get("expected_version"))
+    try:
+        # A blank version (a form without it) means "no stale check", not a server error.
+        services.end_seat(request.user, seat, timezone.localdate(), request.POST.get("expected_version") or None)
+    except (BusinessRuleError, StaleEdit) as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已办理离任")
     return redirect(seat.get_absolute_url())
 
 

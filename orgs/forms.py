@@ -5,6 +5,14 @@ from core.forms import VersionedModelForm
 from .models import Organization, Term
 
 
+def offer_only(field, keep):
+    """List only the choices `keep(obj)` accepts, e.g. where the user may add the record. The field's
+    queryset (what validation accepts) stays the scoped one: the service re-checks every write, so a
+    value posted anyway becomes a form error, never a write."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = empty + [(o.pk, field.label_from_instance(o)) for o in field.queryset if keep(o)]
+
+
 class OrganizationForm(VersionedModelForm):
     class Meta:
         model = Organization
@@ -20,6 +28,9 @@ class OrganizationForm(VersionedModelForm):
         if self.instance.pk:
             # The parent changes through "move", which rewrites the subtree in one transaction.
             self.fields.pop("parent")
+        elif user is not None:
+            # A role without its subtree may not create children (they would fall outside it at once).
+            offer_only(self.fields["parent"], lambda o: user.can("add", Organization(parent=o)))
 
 
 class MoveForm(forms.Form):
