@@ -1,4 +1,3 @@
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -7,27 +6,21 @@ from .roles import ADMIN_ROLES_NEEDING_TOTP
 
 # Paths a user with a pending password change or second factor may still reach. Only the pages that
 # finish (or abandon) the login: the rest of /accounts/ holds the administrators' pages, which the second
-# factor must guard like any other.
-OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/login/", "/accounts/logout/", "/accounts/password/",
+# factor must guard like any other. The API cannot redirect: it makes the same checks itself and answers
+# 403 (core.api.api_gates, registered by accounts.api).
+OPEN_PREFIXES = ("/static/", "/i18n/", "/api/", "/accounts/login/", "/accounts/logout/", "/accounts/password/",
                  "/accounts/totp/")
 
 
 def pending_step(user):
-    """(url name, reason) of the login step this user must still finish, or None."""
+    """The URL name of the login step this user must still finish, or None."""
     if not getattr(user, "is_authenticated", False):
         return None
     if user.must_change_password:
-        return "accounts:password_change", "请先修改初始密码"
+        return "accounts:password_change"
     if user.has_role(*ADMIN_ROLES_NEEDING_TOTP) and not getattr(user, "is_verified", lambda: False)():
-        return "accounts:totp", "管理员账号请先在网页上完成二次验证"
+        return "accounts:totp"
     return None
-
-
-def api_gate(request):
-    """For core.api.api_gates: the API refuses (403, with the reason) an account that has not finished
-    logging in, token or session alike."""
-    step = pending_step(request.user)
-    return step[1] if step else None
 
 
 class AccountSecurityMiddleware:
@@ -40,8 +33,5 @@ class AccountSecurityMiddleware:
         if not request.path.startswith(OPEN_PREFIXES):
             step = pending_step(request.user)
             if step:
-                if request.path.startswith("/api/"):
-                    # A browser session that has not finished logging in gets no data from the API either.
-                    return JsonResponse({"detail": step[1]}, status=403)
-                return redirect(f"{reverse(step[0])}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

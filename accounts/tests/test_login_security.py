@@ -183,8 +183,9 @@ def test_initial_password_must_be_changed_first(client, newcomer):
         assert r["Location"].startswith("/accounts/password/?next="), url
     assert client.get("/accounts/password/").status_code == 200
     assert client.get("/static/qiangji.css").status_code == 200
-    # The API answers, but with no data.
-    assert client.get("/api/").status_code == 403
+    # The API does not redirect; it refuses the data.
+    r = client.get("/api/people/")
+    assert r.status_code == 403 and "修改初始密码" in r.json()["detail"]
 
 
 def test_password_change_enforces_rules_then_clears_the_flag(client, newcomer):

@@ -28,7 +28,8 @@ def test_enrol_and_verify_on_first_login(users, client, who, page):
     for url in ("/", page, "/members/"):
         r = client.get(url)
         assert r.status_code == 302 and r["Location"].startswith("/accounts/totp/?next="), url
-    assert client.get("/api/orgs/").status_code == 403
+    r = client.get("/api/users/")
+    assert r.status_code == 403 and "二次验证" in r.json()["detail"]
 
     r = client.get(f"/accounts/totp/?next={page}")
     assert r.status_code == 200 and "no-store" in r["Cache-Control"]
