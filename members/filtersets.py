@@ -4,7 +4,7 @@ from django.db.models import Q
 from core.scoping import path_range
 from orgs.models import Organization
 
-from .choices import CadreLevel, Category, Gender, PartyStatus
+from .choices import MEMBER_STATUSES, CadreLevel, Category, Gender, PartyStatus
 from .models import Membership, Person
 from .pinyin import search_key
 
@@ -44,7 +44,8 @@ class OrgSubtreeFilter(filters.ModelChoiceFilter):
 class PersonFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="姓名/拼音", method="search")
     organization = OrgSubtreeFilter(label="所在组织(含下级)")
-    party_status = filters.MultipleChoiceFilter(label="政治面貌", choices=PartyStatus.choices)
+    party_status = filters.ChoiceFilter(label="政治面貌", method="filter_status",
+                                        choices=[("members", "党员（正式+预备）"), *PartyStatus.choices])
     category = filters.ChoiceFilter(label="人员类别", choices=Category.choices)
     gender = filters.ChoiceFilter(label="性别", choices=Gender.choices)
     cadre_level = filters.ChoiceFilter(label="干部层级", choices=CadreLevel.choices)
@@ -55,6 +56,11 @@ class PersonFilterSet(filters.FilterSet):
 
     def search(self, qs, name, value):
         return person_search(qs, value)
+
+    def filter_status(self, qs, name, value):
+        if value == "members":
+            return qs.filter(party_status__in=MEMBER_STATUSES)
+        return qs.filter(party_status=value)
 
 
 class MembershipFilterSet(filters.FilterSet):

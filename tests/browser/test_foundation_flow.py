@@ -1,0 +1,71 @@
+"""The foundation in a real browser: log in, walk the tree, open a branch, find people by pinyin
+initials, and see that another college's branch does not exist for a college secretary."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PASSWORD
+
+from .conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_tree_branch_and_pinyin_search(page, users, shot):
+    log_in(page, "orgadmin", PASSWORD)
+    expect(page.locator("h1")).to_contain_text("欢迎使用")
+    tree = page.locator("#org-tree")
+    expect(tree).to_contain_text("校党委")
+    # Expand the root, then college A, then open its first branch from the tree.
+    tree.get_by_role("button", name="展开 校党委").click()
+    expect(tree).to_contain_text("甲学院")
+    tree.get_by_role("button", name="展开 甲学院党委").click()
+    tree.get_by_role("link", name="甲学院教工第一党支部").click()
+    expect(page.locator("h1")).to_contain_text("甲学院教工第一党支部")
+    expect(page.locator(".breadcrumb")).to_contain_text("甲学院")
+    shot(page, "branch")
+    page.locator("#tab-members").click()
+    expect(page.locator("#org-members")).to_contain_text("张嘉恒")
+    # Search people by pinyin initials.
+    page.goto(page.base + "/members/")
+    page.fill("#id_q", "zjh")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    expect(page.locator("#results")).to_contain_text("张嘉恒")
+    expect(page.locator("#results")).to_contain_text("138****5678")
+    shot(page, "pinyin-search")
+
+
+def test_other_college_branch_is_not_found(page, users, shot):
+    log_in(page, "sec_a", PASSWORD)
+    response = page.goto(page.base + f"/orgs/{users.cb_b1.pk}/")
+    assert response.status == 404
+    expect(page.locator("main")).to_contain_text("未找到该记录")
+    expect(page.locator("body")).not_to_contain_text("乙学院教工党支部")
+    shot(page, "not-found")
+    # The same branch's members are not reachable either.
+    response = page.goto(page.base + f"/members/{users.wang.pk}/")
+    assert response.status == 404
+
+
+def test_phone_width_layout(browser, live_server, users, shot):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.base = live_server.url
+    log_in(page, "orgadmin", PASSWORD)
+    page.goto(page.base + "/members/")
+    # The tree is behind a button on a phone; the table scrolls inside its own box, not the page.
+    page.get_by_role("button", name="组织树").click()
+    expect(page.locator("#org-nav")).to_contain_text("校党委")
+    page.locator("#org-nav .btn-close").click()
+    expect(page.locator("#org-nav")).to_be_hidden()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380, f"page is {width}px wide at 375px viewport"
+    shot(page, "phone")
+    context.close()
+
+
+def test_wrong_password_message_in_chinese(page, users):
+    log_in(page, "orgadmin", "wrong-password")
+    expect(page.locator("#login-error")).to_contain_text(re.compile("用户名或密码错误"))
