@@ -69,7 +69,7 @@ def _refuse_admin_target(actor, user, what):
         return
     if actor.has_role(Role.SYSTEM_ADMIN) and user.has_role(Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
         raise BusinessRuleError(f"安全管理员、审计管理员的账号不能由系统管理员{what}（三员分立），"
-                                "请在服务器上使用 manage.py changepassword 处理")
+                                "请在服务器上使用 manage.py reset_password 处理")
 
 
 def create_user(actor, username, password, *, person=None, must_change_password=True, **fields):
@@ -119,6 +119,17 @@ def reset_password(actor, user):
     password = generate_password()
     set_password(actor, user, password, must_change=True)
     return password
+
+
+def reset_second_factor(actor, user):
+    """Unbind the user's TOTP devices (lost phone): the next login enrols a new one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        count, _ = TOTPDevice.objects.filter(user=user).delete()
+        if count:
+            audit.record(actor, Action.UPDATE, user, note="解绑动态验证码")
+    return count
 
 
 def grant(actor, user, role, organization=None, include_subtree=True, note=""):
