@@ -142,7 +142,8 @@ class ObjectDetailView(ScopedView):
         tab = self.request.GET.get("tab", tabs[0][0])
         if tab not in dict(tabs):
             tab = tabs[0][0]
-        ctx.update(object=obj, tabs=tabs, tab=tab, title=str(obj),
+        nav_org = obj.scope_organization() if hasattr(obj, "scope_organization") else None
+        ctx.update(object=obj, tabs=tabs, tab=tab, title=str(obj), nav_org_id=getattr(nav_org, "pk", None),
                    can_change=self.can("change", obj), can_delete=self.can("delete", obj))
         provider = detail_tabs.get(label, tab)
         if provider:

@@ -121,9 +121,20 @@ class TreeView(ScopedView):
         visible = self.scoped()
         node = request.GET.get("node")
         if node:
-            nodes = visible.filter(parent_id=node)
-        else:
-            nodes = visible.exclude(parent_id__in=visible.values("pk"))
-        nodes = nodes.annotate(child_count=Count("children")).order_by("sort_order", "code")
-        current = request.GET.get("current")
-        return render(request, "orgs/_tree.html", {"nodes": nodes, "current": current})
+            nodes = self.level(visible.filter(parent_id=node))
+            return render(request, "orgs/_tree.html", {"nodes": nodes})
+        nodes = self.level(visible.exclude(parent_id__in=visible.values("pk")))
+        # Opened on a record's page: unfold the path down to its organisation (only the visible part).
+        current = visible.filter(pk=request.GET.get("current") or 0).first()
+        open_path = {}
+        if current:
+            ancestor_ids = [int(s) for s in current.path.strip("/").split("/")[:-1]]
+            children = self.level(visible.filter(parent_id__in=ancestor_ids))
+            for child in children:
+                open_path.setdefault(child.parent_id, []).append(child)
+        return render(request, "orgs/_tree.html", {"nodes": nodes, "open_path": open_path,
+                                                   "current": current.pk if current else None})
+
+    @staticmethod
+    def level(qs):
+        return list(qs.annotate(child_count=Count("children")).order_by("sort_order", "code"))

@@ -69,3 +69,16 @@ def test_phone_width_layout(browser, live_server, users, shot):
 def test_wrong_password_message_in_chinese(page, users):
     log_in(page, "orgadmin", "wrong-password")
     expect(page.locator("#login-error")).to_contain_text(re.compile("用户名或密码错误"))
+
+
+def test_tree_unfolds_to_the_record_being_viewed(page, users):
+    log_in(page, "orgadmin", PASSWORD)
+    page.goto(page.base + f"/members/{users.zhang.pk}/")
+    current = page.locator("#org-tree a[aria-current=page]")
+    expect(current).to_have_text("甲学院教工第一党支部")
+    # Folding a branch of the tree and unfolding it again works without reloading.
+    toggle = page.locator(f"#tree-node-{users.ca.pk} > button.toggle")
+    toggle.click()
+    expect(current).to_be_hidden()
+    toggle.click()
+    expect(current).to_be_visible()
