@@ -533,7 +533,7 @@ def preview(spec, user, content, filename):
     result = run_import(spec, user, content, filename)
     # An earlier preview of the same kind is superseded by this upload; its stored file is dropped.
     ImportBatch.objects.restrict(user).filter(kind=spec.kind, status=ImportBatch.Status.PREVIEW).delete()
-    return ImportBatch.objects.create(
+    return ImportBatch.objects.create(  # scope: a new batch, owned by `user`
         kind=spec.kind, user=user, filename=filename[:255], content=content, row_count=len(result.rows),
         error_count=len(result.errors), error_summary=result.summary() if result.errors else "",
         preview=result.preview_data(spec))
@@ -545,7 +545,7 @@ def commit(spec, user, batch):
     if batch.status != ImportBatch.Status.PREVIEW:
         raise BusinessRuleError("该批次已经导入或已撤销，不能重复导入")
     with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)  # scope: found via restrict()
         if locked.status != ImportBatch.Status.PREVIEW:
             raise BusinessRuleError("该批次已经导入或已撤销，不能重复导入")
         result = run_import(spec, user, bytes(locked.content), locked.filename, batch=locked)
@@ -580,7 +580,7 @@ def _load_created(batch, lock):
     objects = []
     for label, pk in batch.created_objects:
         model = apps.get_model(label)
-        qs = model._default_manager.filter(pk=pk)
+        qs = model._default_manager.filter(pk=pk)  # scope: rollback() checks the import right on each
         obj = (qs.select_for_update() if lock else qs).first()
         if obj is None:
             raise BusinessRuleError("本次导入的部分记录已被删除，无法撤销")
@@ -596,7 +596,7 @@ def rollback(spec, user, batch):
     """Delete everything the batch created, in one transaction, audited; refuse (BusinessRuleError)
     when any of it has since been changed or is referenced by a record the batch did not create."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)  # scope: found via restrict()
         refusal = rollback_refusal(spec, user, batch)
         if refusal:
             raise BusinessRuleError(refusal)

@@ -67,7 +67,7 @@ def snapshot(obj):
     return data
 
 
-class ImportBatchQuerySet(models.QuerySet):
+class ImportBatchQuerySet(ScopedQuerySet):
     def restrict(self, user, action="view"):
         """A batch belongs to the user who uploaded it and to nobody else: it holds their uploaded file,
         which may name people outside anyone else's scope. Whether the user may import the target model

@@ -100,8 +100,8 @@ class PersonImport(ImportSpec):
         user = run.user
         duplicates(rows, "id_number", "身份证号")
         ids = [r.values["id_number"] for r in rows if r.values.get("id_number")]
-        # ID numbers are unique across the installation; the message says only that it is registered.
-        registered = set(Person.objects.filter(id_number__in=ids).values_list("id_number", flat=True))
+        registered = set(Person.objects  # scope: ID numbers are unique everywhere; says only "registered"
+                         .filter(id_number__in=ids).values_list("id_number", flat=True))
         codes = {r.values["organization"] for r in rows if r.values.get("organization")}
         orgs = {o.code: o for o in Organization.objects.restrict(user, "view").filter(code__in=codes)}
         run.state["orgs"] = orgs
@@ -129,7 +129,7 @@ class PersonImport(ImportSpec):
 
     def rollback_blocker(self, obj):
         if isinstance(obj, Person):
-            counts = Person.objects.filter(pk=obj.pk).aggregate(
+            counts = Person.objects.filter(pk=obj.pk).aggregate(  # scope: rollback checked the right on obj
                 m=Count("memberships", distinct=True), s=Count("status_changes", distinct=True))
             if counts["m"] > 1:
                 return f"人员“{obj}”在导入后已有新的组织关系（如组织关系转接），无法撤销本次导入"
@@ -161,7 +161,8 @@ class MembershipImport(ImportSpec):
         orgs = {o.code: o for o in Organization.objects.restrict(user, "view").filter(code__in=codes)}
         # The whole history of each person, wherever it was, decides overlaps; only its dates are shown.
         existing = defaultdict(list)
-        for m in Membership.objects.filter(person__in=list(people.values())).order_by("valid_from"):
+        visible = list(people.values())
+        for m in Membership.objects.filter(person__in=visible).order_by("valid_from"):  # scope: see above
             existing[m.person_id].append(m)
         run.state.update(people=people, orgs=orgs)
         in_file = defaultdict(list)
@@ -205,7 +206,8 @@ class MembershipImport(ImportSpec):
     def create(self, run, row):
         v = row.values
         # Locks the person, so that a transfer cannot open a membership between the check and the write.
-        person = Person.objects.select_for_update().get(pk=run.state["people"][v["person"]].pk)
+        pk = run.state["people"][v["person"]].pk  # found through restrict() in prepare()
+        person = Person.objects.select_for_update().get(pk=pk)  # scope: a visible person, locked
         membership = Membership(person=person, organization=run.state["orgs"][v["organization"]],
                                 valid_from=v["valid_from"], valid_to=v["valid_to"], note=v["note"])
         return [audit.create(run.user, membership, note="导入")]

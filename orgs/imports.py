@@ -42,16 +42,15 @@ class OrganizationImport(ImportSpec):
                 other.error("组织代码", f"组织代码与第 {row.number} 行重复")
             else:
                 first_row[code] = row
-        # Codes are unique across the installation, so the check is on every organisation; it says
-        # only that the code is taken, never where.
-        taken = set(Organization.objects.filter(code__in=list(first_row)).values_list("code", flat=True))
+        taken = set(Organization.objects  # scope: codes are unique everywhere; says "taken", never where
+                    .filter(code__in=list(first_row)).values_list("code", flat=True))
         parent_codes = {r.values.get("parent") for r in rows if r.values.get("parent")}
         # A parent from the database must be one the user may add and import under.
         parents = {o.code: o for o in Organization.objects.restrict(user, "add")
                    .filter(code__in=list(parent_codes)).filter(
                        pk__in=Organization.objects.restrict(user, "import").values("pk"))}
-        units = {u.code: u for u in Unit.objects.filter(
-            code__in=[r.values["unit"] for r in rows if r.values.get("unit")])}  # installation-wide reference data
+        unit_codes = [r.values["unit"] for r in rows if r.values.get("unit")]
+        units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}  # scope: installation-wide reference data
         run.state.update(parents=parents, units=units, created={})
 
         for row in rows:
