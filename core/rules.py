@@ -7,12 +7,13 @@ scope wins; within it the latest effective_from on or before the date asked abou
 from datetime import date
 
 RULE_DEFAULTS = {
-    # 换届: committee terms in years by organisation kind (RULES.md, Organisational life).
-    "term.years.committee": [(date(2018, 1, 1), 5)],
-    "term.years.general_branch": [(date(2018, 1, 1), 3)],
-    "term.years.branch": [(date(2018, 1, 1), 3)],
+    # 换届: committee terms in years by organisation kind (RULES.md, Organisational life). Long-standing
+    # practice before the 2018 regulations too, so in force for any term the records go back to.
+    "term.years.committee": [(date(1980, 1, 1), 5)],
+    "term.years.general_branch": [(date(1980, 1, 1), 3)],
+    "term.years.branch": [(date(1980, 1, 1), 3)],
     # Warn this many days before a term falls due.
-    "term.warn_days": [(date(2018, 1, 1), 90)],
+    "term.warn_days": [(date(1980, 1, 1), 90)],
     # Branch set-up (RULES.md): generally at most 50 members.
     "branch.max_members": [(date(2018, 1, 1), 50)],
     "branch.min_full_members": [(date(2018, 1, 1), 3)],

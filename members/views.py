@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_date
 from core.errors import BusinessRuleError, StaleEdit
 from core.registry import detail_tabs
 from core.views import Column, ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
-from orgs.models import Organization
+from orgs.models import Organization, Term
 
 from . import masking, services
 from .filtersets import MembershipFilterSet, PersonFilterSet
@@ -193,9 +193,12 @@ def organization_members_tab(request, org):
 def organization_committee_tab(request, org):
     seats = (CommitteeSeat.objects.restrict(request.user).filter(organization=org)
              .select_related("person").order_by("ended_on", "post", "-started_on"))
+    terms = Term.objects.restrict(request.user).filter(organization=org).order_by("-number")
     return "members/_organization_committee.html", {
-        "seats": seats, "terms": org.terms.all(), "today": timezone.localdate(),
-        "can_add_seat": request.user.can("add", CommitteeSeat(organization=org))}
+        "seats": seats, "terms": terms, "today": timezone.localdate(),
+        "can_add_seat": request.user.can("add", CommitteeSeat(organization=org)),
+        "can_add_term": request.user.can("add", Term(organization=org)),
+        "can_elect": request.user.can("change", Term(organization=org)) and any(t.elected_on is None for t in terms)}
 
 
 detail_tabs.register("members", "党员", organization_members_tab, model="orgs.organization", order=10)

@@ -10,7 +10,8 @@ def offer_only(field, keep):
     queryset (what validation accepts) stays the scoped one: the service re-checks every write, so a
     value posted anyway becomes a form error, never a write."""
     empty = [("", field.empty_label)] if field.empty_label is not None else []
-    field.choices = empty + [(o.pk, field.label_from_instance(o)) for o in field.queryset if keep(o)]
+    # A callable, so the list is built only when the form is shown, not on every POST.
+    field.choices = lambda: empty + [(o.pk, field.label_from_instance(o)) for o in field.queryset if keep(o)]
 
 
 class OrganizationForm(VersionedModelForm):
@@ -60,4 +61,15 @@ class DissolveForm(forms.Form):
 class TermForm(VersionedModelForm):
     class Meta:
         model = Term
-        fields = ["number", "started_on", "elected_on", "note"]
+        fields = ["number", "started_on", "note"]
+        widgets = {"started_on": forms.DateInput}
+        help_texts = {"started_on": "应换届日期按配置的任期年限自动计算"}
+
+
+class ElectionForm(forms.Form):
+    elected_on = forms.DateField(label="换届选举日期", widget=forms.DateInput(attrs={"type": "date",
+                                                                               "class": "form-control"}))
+    note = forms.CharField(label="说明", required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
+
+    def __init__(self, *args, obj=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -115,6 +115,22 @@ def create_term(user, organization, started_on, number=None, elected_on=None, no
                                    elected_on=elected_on, note=note))
 
 
+def record_election(user, organization, elected_on, note=""):
+    """换届: close the current term on the election date and open the next one from that date."""
+    with transaction.atomic():
+        current = organization.terms.select_for_update().filter(elected_on__isnull=True).order_by("-number").first()
+        if current is None:
+            raise BusinessRuleError("该组织还没有登记届次，请先登记本届开始日期")
+        if elected_on > date.today():
+            raise BusinessRuleError("换届日期不能晚于今天")
+        if elected_on < current.started_on:
+            raise BusinessRuleError(f"换届日期不能早于本届开始日期（{current.started_on}）")
+        late = (elected_on - current.due_on).days
+        remark = f"；比应换届日期晚 {late} 天，超过一年须经批准" if late > 365 else ""
+        audit.update(user, current, {"elected_on": elected_on}, note=(note + remark).strip("；"))
+        return create_term(user, organization, elected_on, number=current.number + 1, note=note)
+
+
 # --- derived columns -------------------------------------------------------------------------------
 
 def expected_paths():

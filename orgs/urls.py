@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/move/", views.OrganizationMoveView.as_view(), name="organization_move"),
     path("<int:pk>/dissolve/", views.OrganizationDissolveView.as_view(), name="organization_dissolve"),
     path("<int:pk>/delete/", views.OrganizationDeleteView.as_view(), name="organization_delete"),
+    path("<int:org>/terms/add/", views.TermFormView.as_view(), name="term_add"),
+    path("<int:pk>/election/", views.ElectionView.as_view(), name="election"),
 ]

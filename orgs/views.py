@@ -1,5 +1,5 @@
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from core.scoping import path_range
@@ -7,8 +7,8 @@ from core.views import Column, ObjectActionView, ObjectDetailView, ObjectFormVie
 
 from . import services
 from .filtersets import OrganizationFilterSet
-from .forms import DissolveForm, MoveForm, OrganizationForm
-from .models import Organization
+from .forms import DissolveForm, ElectionForm, MoveForm, OrganizationForm, TermForm
+from .models import Organization, Term
 
 
 class OrganizationListView(ObjectListView):
@@ -110,6 +110,38 @@ class OrganizationDeleteView(ObjectActionView):
         parent = self.object.parent
         services.delete_organization(self.request.user, self.object)
         return parent.get_absolute_url() if parent else "/orgs/"
+
+
+class TermFormView(ObjectFormView):
+    """Record a term (届次) of an organisation's committee; its due date follows the configured length."""
+
+    model = Term
+    form_class = TermForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.organization = get_object_or_404(Organization.objects.restrict(request.user), pk=kwargs["org"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_title(self):
+        return f"{self.organization.name}：登记届次"
+
+    def save(self, form):
+        d = form.cleaned_data
+        return services.create_term(self.request.user, self.organization, d["started_on"], number=d["number"],
+                                    note=d["note"])
+
+
+class ElectionView(ObjectActionView):
+    model = Organization
+    title = "登记换届选举"
+    form_class = ElectionForm
+    confirm_text = "本届将于选举日期结束，并自该日起登记下一届；下一届的应换届日期按任期年限计算。"
+
+    def perform(self, form):
+        d = form.cleaned_data
+        services.record_election(self.request.user, self.object, d["elected_on"], d["note"])
+        return self.object.get_absolute_url() + "?tab=committee"
 
 
 class TreeView(ScopedView):

@@ -162,3 +162,40 @@ class TestTerms:
         term.elected_on = date(2022, 12, 20)
         assert term.status(today=date(2023, 1, 2)) == "done"
         assert Term.objects.count() == 1
+
+
+@pytest.mark.django_db
+class TestElections:
+    def test_election_closes_the_term_and_opens_the_next(self, users):
+        services.create_term(SYSTEM, users.ca_b1, date(2020, 1, 1))
+        nxt = services.record_election(users.org_admin, users.ca_b1, date(2023, 3, 1))
+        assert (nxt.number, nxt.started_on, nxt.due_on) == (2, date(2023, 3, 1), date(2026, 3, 1))
+        first = Term.objects.get(organization=users.ca_b1, number=1)
+        assert first.elected_on == date(2023, 3, 1) and first.status() == "done"
+        assert AuditEntry.objects.filter(model="orgs.term", action="update", object_id=str(first.pk)).exists()
+
+    def test_election_refusals_change_nothing(self, users):
+        with pytest.raises(BusinessRuleError, match="还没有登记届次"):
+            services.record_election(users.org_admin, users.ca_b1, date(2023, 3, 1))
+        services.create_term(SYSTEM, users.ca_b1, date(2020, 1, 1))
+        with pytest.raises(BusinessRuleError, match="早于本届开始"):
+            services.record_election(users.org_admin, users.ca_b1, date(2019, 3, 1))
+        with pytest.raises(BusinessRuleError, match="晚于今天"):
+            services.record_election(users.org_admin, users.ca_b1, date.today() + timedelta(days=2))
+        with pytest.raises(NotInScope):
+            services.record_election(users.sec_b, users.ca_b1, date(2023, 3, 1))
+        assert Term.objects.filter(organization=users.ca_b1).count() == 1
+
+    def test_late_election_is_noted(self, users):
+        services.create_term(SYSTEM, users.ca_b1, date(2015, 1, 1))
+        services.record_election(users.org_admin, users.ca_b1, date(2019, 6, 1))
+        entry = AuditEntry.objects.get(model="orgs.term", action="update")
+        assert "超过一年须经批准" in entry.note
+
+    def test_views(self, users, login):
+        c = login(users.sec_a)  # secretaries may record terms (roles.py: orgs.term add/change)
+        r = c.post(f"/orgs/{users.ca_b1.pk}/terms/add/", {"number": 1, "started_on": "2021-05-01", "note": ""})
+        assert r.status_code == 302
+        r = c.get(f"/orgs/{users.ca_b1.pk}/?tab=committee")
+        assert "2024年5月1日" in r.content.decode() and "登记换届选举" in r.content.decode()
+        assert c.get(f"/orgs/{users.cb_b1.pk}/terms/add/").status_code == 404
