@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from .registry import home_panels
+
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"title": "首页"})
+    panels = [panel(request) for panel in home_panels.all()]
+    return render(request, "core/home.html", {"title": "首页", "panels": [p for p in panels if p]})

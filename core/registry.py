@@ -42,3 +42,21 @@ class Recorder:
 
 
 recorder = Recorder()
+
+
+class HomePanels:
+    """Panels on the home page; each app adds its own. A panel takes the request and returns its HTML,
+    or None when it has nothing to show this user."""
+
+    def __init__(self):
+        self._panels = []
+
+    def register(self, panel):
+        if panel not in self._panels:
+            self._panels.append(panel)
+
+    def all(self):
+        return list(self._panels)
+
+
+home_panels = HomePanels()

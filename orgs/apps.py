@@ -6,4 +6,4 @@ class OrgsConfig(AppConfig):
     verbose_name = "党组织"
 
     def ready(self):
-        from . import imports  # noqa: F401  (registers the organisation import in core.imports.registry)
+        from . import imports, panels  # noqa: F401  (register the organisation import and the home panel)

@@ -199,3 +199,18 @@ class TestElections:
         r = c.get(f"/orgs/{users.ca_b1.pk}/?tab=committee")
         assert "2024年5月1日" in r.content.decode() and "登记换届选举" in r.content.decode()
         assert c.get(f"/orgs/{users.cb_b1.pk}/terms/add/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_home_shows_counts_and_term_warnings_in_scope(users, login):
+    from orgs.reminders import term_warnings
+
+    today = date.today()
+    services.create_term(SYSTEM, users.ca_b1, today.replace(year=today.year - 4))   # overdue
+    services.create_term(SYSTEM, users.cb_b1, today.replace(year=today.year - 3) + timedelta(days=30))  # due soon
+    services.create_term(SYSTEM, users.ca_b2, today.replace(year=today.year - 1))   # current
+    assert [(t.organization.code, s) for t, s in term_warnings(users.org_admin)] == [
+        ("CA-B1", "overdue"), ("CB-B1", "due_soon")]
+    assert [t.organization.code for t, _s in term_warnings(users.sec_a)] == ["CA-B1"]
+    body = login(users.sec_a).get("/").content.decode()
+    assert "甲学院教工第一党支部" in body and "已逾期" in body and "乙学院教工党支部" not in body
