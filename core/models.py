@@ -40,6 +40,8 @@ class RuleVersion(models.Model):
     value = models.JSONField("取值")
     note = models.CharField("说明", max_length=200, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "规则版本"
         verbose_name_plural = "规则版本"
@@ -50,6 +52,9 @@ class RuleVersion(models.Model):
 
     def __str__(self):
         return f"{self.key}@{self.effective_from}"
+
+    def get_absolute_url(self):
+        return f"?key={self.key}"
 
 
 def snapshot(obj):

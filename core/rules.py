@@ -6,6 +6,15 @@ scope wins; within it the latest effective_from on or before the date asked abou
 """
 from datetime import date
 
+RULE_LABELS = {
+    "term.years.committee": "党委任期（年）",
+    "term.years.general_branch": "党总支任期（年）",
+    "term.years.branch": "党支部任期（年）",
+    "term.warn_days": "换届提前提醒（天）",
+    "branch.max_members": "党支部党员人数上限",
+    "branch.min_full_members": "成立党支部的正式党员下限",
+}
+
 RULE_DEFAULTS = {
     # 换届: committee terms in years by organisation kind (RULES.md, Organisational life). Long-standing
     # practice before the 2018 regulations too, so in force for any term the records go back to.

@@ -31,7 +31,7 @@ class Unit(VersionedModel):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        return reverse("orgs:organization_list") + f"?unit={self.pk}"
+        return reverse("orgs:unit_edit", args=[self.pk])
 
 
 class Organization(VersionedModel):
