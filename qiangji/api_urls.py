@@ -1,12 +1,22 @@
 """One router for the whole API; each app registers its viewsets from its api/ package."""
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework import authentication, routers
 
 from accounts.api.views import RoleAssignmentViewSet, TokenView, UserViewSet
+from core.api import AccountReady
 from members.api.views import MembershipViewSet, PersonViewSet
 from orgs.api.views import OrganizationViewSet
 
-router = DefaultRouter()
+
+class APIRoot(routers.APIRootView):
+    """The API's index: the same authentication and account checks as every resource."""
+
+    authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
+    permission_classes = [AccountReady]
+
+
+router = routers.DefaultRouter()
+router.APIRootView = APIRoot
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("people", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")

@@ -33,7 +33,7 @@ def test_every_api_viewset_is_scoped_filtered_and_writes_through_services():
 
 @pytest.mark.django_db
 class TestAuthentication:
-    @pytest.mark.parametrize("url", RESOURCES)
+    @pytest.mark.parametrize("url", [*RESOURCES, "/api/users/", "/api/"])
     def test_anonymous_gets_401_with_token_challenge(self, client, url):
         response = client.get(url)
         assert response.status_code == 401
@@ -52,9 +52,10 @@ class TestAuthentication:
         fresh.must_change_password = True
         fresh.save(update_fields=["must_change_password"])
         client.force_login(fresh)
-        response = client.get("/api/organizations/")
-        assert response.status_code == 403
-        assert "修改初始密码" in response.json()["detail"]
+        for url in ("/api/organizations/", "/api/"):
+            response = client.get(url)
+            assert response.status_code == 403
+            assert "修改初始密码" in response.json()["detail"]
 
     def test_administrator_needs_the_second_factor(self, client, login, users):
         client.force_login(users.sec_admin)  # password only, no TOTP step

@@ -33,7 +33,8 @@ class Reveal:
             if not q:  # an installation-wide role: everything
                 self.allowed[field].update(pks)
             else:
-                self.allowed[field].update(Person.objects.filter(q, pk__in=pks).values_list("pk", flat=True))
+                allowed = Person.objects.restrict(self.user, action).filter(pk__in=pks)
+                self.allowed[field].update(allowed.values_list("pk", flat=True))
 
     def may_see(self, person, field):
         if person.pk in self.primed:

@@ -58,7 +58,8 @@ class TestRead:
         c = login(users.org_admin)
         assert names(c.get(URL, {"category": "student"})) == {"李明"}
         assert names(c.get(URL, {"organization": users.ca.pk})) == {"张嘉恒", "李明"}
-        assert names(c.get(URL, {"party_status": ["full", "probationary"]})) == {"张嘉恒", "李明", "王芳"}
+        assert names(c.get(URL, {"party_status": "members"})) == {"张嘉恒", "李明", "王芳"}
+        assert names(c.get(URL, {"party_status": "probationary"})) == set()
 
     def test_organization_filter_offers_only_visible_organisations(self, login, users):
         response = login(users.sec_a).get(URL, {"organization": users.cb.pk})

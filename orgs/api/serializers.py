@@ -59,14 +59,20 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class UnitRef(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        # Units are installation-wide reference data (no place on the tree for restrict() to use); every
+        # organisation role views them (roles.py), as the organisation form and filter offer them all.
+        return Unit.objects.all()  # scope: installation-wide reference data, readable by every org role
+
+
 EDITABLE = ["code", "name", "short_name", "kind", "unit", "composition", "is_joint", "is_temporary",
             "established_on", "sort_order", "note"]
 
 
 class OrganizationCreateSerializer(serializers.ModelSerializer):
     parent = OrganizationRef(label="上级组织", help_text="组织编号或组织代码；只在新增时设置，之后请用“移动”")
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True,
-                                              label="所属单位")
+    unit = UnitRef(required=False, allow_null=True, label="所属单位")
 
     class Meta:
         model = Organization
@@ -74,8 +80,7 @@ class OrganizationCreateSerializer(serializers.ModelSerializer):
 
 
 class OrganizationUpdateSerializer(serializers.ModelSerializer):
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True,
-                                              label="所属单位")
+    unit = UnitRef(required=False, allow_null=True, label="所属单位")
     version = VersionField()
 
     class Meta:

@@ -97,6 +97,16 @@ class TestWrite:
         entry = AuditEntry.objects.get(action="create", model="orgs.organization", object_id=str(org.pk))
         assert entry.actor == users.org_admin
 
+    def test_unit_is_chosen_from_the_installation_wide_list(self, login, users):
+        from orgs.models import Unit
+
+        unit = Unit.objects.create(code="U1", name="甲学院")
+        c = login(users.org_admin)
+        response = c.patch(f"{URL}{users.ca.pk}/", {"unit": unit.pk, "version": 1}, content_type=JSON)
+        assert response.status_code == 200 and response.json()["unit"] == unit.pk
+        response = c.patch(f"{URL}{users.ca.pk}/", {"unit": 999999, "version": 2}, content_type=JSON)
+        assert response.status_code == 400 and "unit" in response.json()
+
     def test_create_by_parent_id_and_kind_rules(self, login, users):
         c = login(users.org_admin)
         ok = c.post(URL, {"parent": users.ca.pk, "code": "CA-GB", "name": "总支", "kind": "general_branch"},
