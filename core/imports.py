@@ -466,11 +466,13 @@ class ImportResult:
         return [e for r in self.rows for e in r.errors]
 
     def preview_data(self, spec):
-        return {
-            "columns": [c.header for c in spec.columns],
-            "rows": [{"n": r.number, "cells": r.cells, "errors": [[e.column, e.message] for e in r.errors]}
-                     for r in self.rows],
-        }
+        order = {c.header: i for i, c in enumerate(spec.columns)}
+
+        def errors(row):  # in column order, whole-row errors first
+            return [[e.column, e.message] for e in sorted(row.errors, key=lambda e: order.get(e.column, -1))]
+
+        return {"columns": [c.header for c in spec.columns],
+                "rows": [{"n": r.number, "cells": r.cells, "errors": errors(r)} for r in self.rows]}
 
     def summary(self, limit=50):
         errors = self.errors
