@@ -138,7 +138,14 @@ class PeopleMaker:
     # --- arrival in the university ----------------------------------------------------------------
 
     def arrival(self, role, birth):
-        """When the person came to the university (enrolment, appointment or retirement)."""
+        """When the person came to the university (enrolment, appointment or retirement); never in the
+        future, even for the youngest of a role."""
+        arrived = self._arrival(role, birth)
+        if role in ("newgrad", "newhire"):
+            return arrived
+        return min(arrived, self.today - timedelta(days=self.rng.randint(15, 400)))
+
+    def _arrival(self, role, birth):
         rng = self.rng
         if role in ("undergrad", "undergrad_senior"):
             return date((birth + years(18)).year, 9, rng.randint(1, 8))
