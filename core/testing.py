@@ -47,8 +47,26 @@ Compose the mixins that match the pages the model has::
         def make_inside(self, case):
             return Term.objects.create(organization=case.inside_org, started_on=date(2024, 1, 1))
 
-One record action (delete, dissolve, move, transfer...) is one `ActionTests` subclass; it may bring
-its own `scoped_case` (e.g. a fresh leaf organisation that may be deleted).
+One record action (delete, dissolve, move, transfer...) is one `ActionTests` subclass, or
+`VersionedActionTests` when its form carries `expected_version` (adds the stale-edit test); it may
+bring its own `scoped_case` (e.g. a fresh leaf organisation that may be deleted)::
+
+    class TestTermDelete(testing.ActionTests):
+        model = Term
+        audit_history = staticmethod(history)
+        deletes = True
+
+        @pytest.fixture
+        def scoped_case(self, term_case):
+            return term_case
+
+        def action_url(self, obj):
+            return f"/orgs/terms/{obj.pk}/delete/"
+
+        def action_done(self, case, obj):
+            return testing.refetch(obj) is None
+
+Working examples: orgs/tests/test_views.py and members/tests/test_views.py.
 
 Users must be able to log in with `client.force_login`; override `log_in` for users that need more
 (the administrators' second factor).
