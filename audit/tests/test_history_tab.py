@@ -42,7 +42,9 @@ def test_history_masks_sensitive_fields_and_shows_choice_labels(users, login):
     number = users.zhang.id_number
     assert number not in history and users.zhang.mobile not in history
     assert f"{number[0]}{'*' * 16}{number[-1]}" in history
-    assert "性别</span>：<span class=\"text-muted\">—</span> → 男" in history
+    gender = users.zhang.get_gender_display()
+    assert gender in ("男", "女")
+    assert f"性别</span>：<span class=\"text-muted\">—</span> → {gender}</div>" in history
 
 
 def test_history_tab_on_organisations_too(users, login):
