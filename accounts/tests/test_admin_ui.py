@@ -285,3 +285,21 @@ def test_admin_accounts_hold_no_other_role(users):
         services.grant(users.sec_admin, users.audit_admin, Role.SECRETARY, users.ca)
     with pytest.raises(ValidationError, match="不得同时担任其他角色"):
         services.grant(users.sec_admin, users.sec_a, Role.SYSTEM_ADMIN)
+
+
+def test_sysadmin_links_a_person_later_and_secadmin_then_grants_member(users, login, client):
+    c = login(users.sys_admin)
+    r = c.post(f"/accounts/users/{users.nobody.pk}/edit/", {"name": "李明", "is_active": "on",
+                                                           "id_number": users.li.id_number,
+                                                           "expected_version": users.nobody.version})
+    assert r.status_code == 302
+    nobody = User.objects.get(pk=users.nobody.pk)
+    assert nobody.person == users.li
+    client.logout()
+    r = login(users.sec_admin).post("/accounts/assignments/add/", {
+        "user": nobody.pk, "role": Role.MEMBER, "organization": users.ca_b2.pk})
+    assert r.status_code == 302
+    client.logout()
+    c = login(User.objects.get(pk=nobody.pk))
+    assert c.get(f"/members/{users.li.pk}/").status_code == 200
+    assert c.get(f"/members/{users.zhang.pk}/").status_code == 404
