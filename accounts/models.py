@@ -51,11 +51,14 @@ class User(AbstractUser):
     def scope_q(self, model, action):
         """The Q that keeps of `model` only what this user may `action`; None when nothing."""
         label = model._meta.label_lower
+        on_tree = any(getattr(model, f, None) for f in ("scope_path_field", "scope_org_field", "scope_person_field"))
         parts = []
         for a in self.assignments():
             if not grants(a.role, label, action):
                 continue
-            if is_global(a.role):
+            if is_global(a.role) or not on_tree:
+                # Installation-wide roles see everything; records not on the tree (units, reference
+                # data) are seen whole by any role the table grants them to.
                 return Q()
             if a.role == Role.MEMBER and model.scope_person_field:
                 if self.person_id:
@@ -81,7 +84,7 @@ class User(AbstractUser):
         for a in self.assignments():
             if not grants(a.role, label, action):
                 continue
-            if is_global(a.role):
+            if is_global(a.role) or (org is None and not person_field and not getattr(obj, "scope_org_field", None)):
                 return True
             if a.role == Role.MEMBER and person_field:
                 attr = "pk" if person_field == "id" else person_field

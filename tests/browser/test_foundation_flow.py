@@ -82,3 +82,62 @@ def test_tree_unfolds_to_the_record_being_viewed(page, users):
     expect(current).to_be_hidden()
     toggle.click()
     expect(current).to_be_visible()
+
+
+def test_import_members_then_find_by_pinyin(page, users, shot, tmp_path):
+    """Download the template, fill it, upload: the preview names a bad row and writes nothing; fixed,
+    the commit writes the members, and the new one is found by pinyin initials."""
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from members.identity import make_id_number
+    from members.models import Person
+
+    log_in(page, "orgadmin", PASSWORD)
+    page.goto(page.base + "/members/")
+    page.get_by_role("link", name="导入").click()
+    with page.expect_download() as download:
+        page.locator("#download-template").click()
+    template = tmp_path / "template.xlsx"
+    download.value.save_as(template)
+
+    wb = load_workbook(template)
+    ws = wb["数据"] if "数据" in wb.sheetnames else wb.active
+    headers = [c.value for c in ws[1]]
+    good = {"姓名": "欧阳晓燕", "身份证号": make_id_number("440305", date(1995, 3, 8), 24), "手机号码": "13900002222",
+            "人员类别": "教师", "政治面貌": "预备党员", "所在组织代码": "CA-B1", "转入日期": "2024-09-01"}
+    bad = {**good, "姓名": "错误行", "身份证号": "440305199503080000"}
+    for r, row in enumerate((good, bad), start=2):  # typed in from the first data row, as a person would
+        for col, header in enumerate(headers, start=1):
+            ws.cell(row=r, column=col, value=row.get(header) or None)
+    first = tmp_path / "members-with-error.xlsx"
+    wb.save(first)
+
+    page.set_input_files("input[type=file]", str(first))
+    page.get_by_role("button", name="上传并预览").click()
+    errors = page.locator("#import-errors")
+    expect(errors).to_contain_text("身份证号")
+    expect(errors).to_contain_text("校验位")
+    expect(errors).to_contain_text("3")  # the bad row is the third Excel row
+    expect(page.locator("#commit-import")).to_have_count(0)
+    shot(page, "preview-errors")
+    assert not Person.objects.filter(name="欧阳晓燕").exists()
+
+    for col in range(1, len(headers) + 1):
+        ws.cell(row=3, column=col).value = None
+    fixed = tmp_path / "members.xlsx"
+    wb.save(fixed)
+    page.goto(page.base + "/imports/people/")
+    page.set_input_files("input[type=file]", str(fixed))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#import-rows")).to_contain_text("欧阳晓燕")
+    shot(page, "preview-ok")
+    page.locator("#commit-import").click()
+    page.wait_for_load_state("networkidle")
+    assert Person.objects.get(name="欧阳晓燕").organization == users.ca_b1
+
+    page.goto(page.base + "/members/?q=oyxy")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    expect(page.locator("#results")).to_contain_text("欧阳晓燕")
+    shot(page, "found-by-initials")
