@@ -60,13 +60,13 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
-    def get_absolute_url(self):
-        return f"/audit/?request_id={self.request_id}"
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("审计记录不可修改")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"/audit/?request_id={self.request_id}"
 
     def delete(self, *args, **kwargs):
         raise TypeError("审计记录不可删除")

@@ -114,6 +114,9 @@ class StatusChange(models.Model):
         verbose_name_plural = "政治面貌变动"
         ordering = ["person", "changed_on", "id"]
 
+    def __str__(self):
+        return f"{self.person} {self.get_status_display()} {self.changed_on}"
+
 
 class MembershipQuerySet(ScopedQuerySet):
     def on(self, day):

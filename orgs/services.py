@@ -101,7 +101,8 @@ def delete_organization(user, org):
             audit.delete(user, org)
     except ProtectedError as exc:
         kinds = sorted({o._meta.verbose_name for o in exc.protected_objects})
-        raise BusinessRuleError(f"该组织仍有关联的{'、'.join(kinds)}记录，不能删除；如已不再存在，请使用“撤销”") from exc
+        raise BusinessRuleError(
+            f"该组织仍有关联的{'、'.join(kinds)}记录，不能删除；如已不再存在，请使用“撤销”") from exc
 
 
 def create_unit(user, **fields):

@@ -4,8 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from members.identity import (InvalidIdentity, check_char, make_id_number, mask_id_number, mask_mobile,
-                              normalise_mobile, parse_id_number)
+from members.identity import (
+    InvalidIdentity,
+    check_char,
+    make_id_number,
+    mask_id_number,
+    mask_mobile,
+    normalise_mobile,
+    parse_id_number,
+)
 from members.pinyin import name_keys
 
 # The example number published with GB 11643 (its check character computed independently of our code).
@@ -60,7 +67,8 @@ def test_any_single_digit_change_breaks_the_checksum_or_the_date(birth, seq, pos
 
 
 @pytest.mark.parametrize("raw, expected", [
-    ("138 1234 5678", "13812345678"), ("+86 138-1234-5678", "13812345678"), ("", ""), ("0086 19912345678", "19912345678"),
+    ("138 1234 5678", "13812345678"), ("+86 138-1234-5678", "13812345678"), ("", ""),
+    ("0086 19912345678", "19912345678"),
 ])
 def test_mobile_normalised(raw, expected):
     assert normalise_mobile(raw) == expected

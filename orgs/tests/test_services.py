@@ -121,7 +121,8 @@ class TestWrites:
     def test_delete_empty_leaf(self, users):
         services.delete_organization(users.org_admin, users.ca_g1)
         assert not Organization.objects.filter(code="CA-B1-G1").exists()
-        assert AuditEntry.objects.filter(action="delete", model="orgs.organization", object_id=str(users.ca_g1.pk)).exists()
+        assert AuditEntry.objects.filter(action="delete", model="orgs.organization",
+                                         object_id=str(users.ca_g1.pk)).exists()
 
     def test_dissolve_keeps_history_and_refuses_with_members(self, people):
         with pytest.raises(BusinessRuleError, match="组织关系"):
