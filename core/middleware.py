@@ -1,3 +1,7 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 from . import context
 
 
@@ -15,3 +19,18 @@ class RequestContextMiddleware:
             context.deactivate(token)
         response["X-Request-ID"] = ctx.request_id
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """zh-hans unless the user chose another language with the switcher (the language cookie).
+
+    The browser's Accept-Language is not consulted: many intranet PCs run English-language browsers
+    for Chinese-speaking staff, and the product's default is Chinese.
+    """
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

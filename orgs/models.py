@@ -110,11 +110,6 @@ class Organization(VersionedModel):
             self.depth = self.path.count("/") - 1
             type(self).objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
 
-    def ancestors(self):
-        ids = [int(s) for s in self.path.strip("/").split("/")[:-1]] if self.path else []
-        by_id = {o.pk: o for o in Organization.objects.filter(pk__in=ids)}
-        return [by_id[i] for i in ids if i in by_id]
-
     def subtree(self, include_self=True):
         from core.scoping import path_range
 

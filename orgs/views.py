@@ -37,6 +37,14 @@ class OrganizationDetailView(ObjectDetailView):
     template_name = "orgs/organization_detail.html"
     tabs = (("overview", "概况"), ("children", "下级组织"))
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # The breadcrumb on every tab, showing only the ancestors this user may see.
+        ids = [int(s) for s in self.object.path.strip("/").split("/")[:-1]]
+        visible = {o.pk: o for o in Organization.objects.restrict(self.request.user).filter(pk__in=ids)}
+        ctx["ancestors"] = [visible[i] for i in ids if i in visible]
+        return ctx
+
     def tab_context(self, tab, obj):
         user = self.request.user
         today = timezone.localdate()
@@ -44,7 +52,7 @@ class OrganizationDetailView(ObjectDetailView):
             return {"children": Organization.objects.restrict(user).filter(parent=obj)
                     .annotate(child_count=Count("children")).order_by("sort_order", "code")}
         lo, hi = path_range(obj.path)
-        return {"ancestors": obj.ancestors(), "today": today,
+        return {"today": today,
                 "subtree_count": Organization.objects.restrict(user).filter(path__gte=lo, path__lt=hi).count(),
                 "terms": obj.terms.all()[:5]}
 
