@@ -93,7 +93,10 @@ def appoint(user, organization, person, post, started_on, is_dual_leader=False):
 
 
 def end_seat(user, seat, ended_on, expected_version=None):
-    return audit.update(user, seat, {"ended_on": ended_on}, expected_version=expected_version)
+    with transaction.atomic():
+        if CommitteeSeat.objects.select_for_update().get(pk=seat.pk).ended_on:
+            raise BusinessRuleError("该委员已离任")
+        return audit.update(user, seat, {"ended_on": ended_on}, expected_version=expected_version)
 
 
 def members_on(organization, day, subtree=False):

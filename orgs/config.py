@@ -81,7 +81,7 @@ class RuleVersionListView(ObjectListView):
         # Name each override's organisation with one query for the page, not one per row.
         page = list(ctx["page"].object_list)
         ids = {int(rv.scope_path.strip("/").split("/")[-1]) for rv in page if rv.scope_path}
-        names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))  # scope: config page
+        names = dict(Organization.objects.restrict(self.request.user).filter(pk__in=ids).values_list("pk", "name"))
         for rv in page:
             if rv.scope_path:
                 rv.scope_name = names.get(int(rv.scope_path.strip("/").split("/")[-1]))
@@ -107,8 +107,8 @@ class RuleVersionFormView(ObjectFormView):
         rv = RuleVersion(key=d["key"], effective_from=d["effective_from"], value=d["value"], note=d["note"],
                          scope_path=org.path if org else "")
         with transaction.atomic():
-            if RuleVersion.objects.filter(key=rv.key, effective_from=rv.effective_from,
-                                          scope_path=rv.scope_path).exists():
+            if RuleVersion.objects.restrict(self.request.user).filter(
+                    key=rv.key, effective_from=rv.effective_from, scope_path=rv.scope_path).exists():
                 raise BusinessRuleError("同一规则在同一范围、同一生效日期已有版本")
             return audit.create(self.request.user, rv)
 

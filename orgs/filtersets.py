@@ -11,7 +11,8 @@ class OrganizationFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="名称/代码", method="search")
     kind = filters.ChoiceFilter(label="类别", choices=Kind.choices)
     composition = filters.ChoiceFilter(label="构成", choices=Composition.choices)
-    unit = filters.ModelChoiceFilter(label="所属单位", queryset=Unit.objects.all())
+    unit = filters.ModelChoiceFilter(
+        label="所属单位", queryset=lambda request: Unit.objects.restrict(request.user if request else None))
     within = filters.CharFilter(label="所属组织代码(含下级)", method="filter_within")
     active = filters.BooleanFilter(label="未撤销", method="filter_active")
 

@@ -70,13 +70,15 @@ def project_apps(root=ROOT):
 
 
 def user_facing_modules(app_dir):
-    """views.py, views/*.py, api/*.py, *_views.py, forms.py, forms/*.py in one app (tests excluded)."""
+    """views.py, views/*.py, api/*.py, *_views.py, forms.py, forms/*.py, filtersets.py, config.py, panels.py
+    in one app (tests excluded)."""
     found = set()
     for path in app_dir.rglob("*.py"):
         rel = path.relative_to(app_dir)
         if SKIP_DIRS & set(rel.parts[:-1]):
             continue
-        if (path.name in ("views.py", "forms.py") or path.name.endswith("_views.py")
+        if (path.name in ("views.py", "forms.py", "filtersets.py", "config.py", "panels.py")
+                or path.name.endswith("_views.py")
                 or {"views", "api", "forms"} & set(rel.parts[:-1])):
             found.add(path)
     return sorted(found)

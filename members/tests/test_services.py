@@ -187,3 +187,13 @@ class TestScopeAndMasking:
         c = login(users.sec_a)
         r = c.get(f"/members/{users.wang.pk}/")
         assert r.status_code == 404 and "王芳" not in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_ending_a_seat_twice_is_refused(people):
+    seat = services.appoint(SYSTEM, people.ca_b1, people.zhang, "publicity", date(2023, 1, 1))
+    services.end_seat(SYSTEM, seat, date(2024, 1, 1))
+    with pytest.raises(BusinessRuleError, match="已离任"):
+        services.end_seat(SYSTEM, seat, date(2024, 6, 1))
+    seat.refresh_from_db()
+    assert seat.ended_on == date(2024, 1, 1)

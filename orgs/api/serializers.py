@@ -61,9 +61,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 class UnitRef(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
-        # Units are installation-wide reference data (no place on the tree for restrict() to use); every
-        # organisation role views them (roles.py), as the organisation form and filter offer them all.
-        return Unit.objects.all()  # scope: installation-wide reference data, readable by every org role
+        # Units are reference data, not on the tree: restrict() keeps them all for any role granted them.
+        request = self.context.get("request")
+        return Unit.objects.restrict(request.user if request else None)
 
 
 EDITABLE = ["code", "name", "short_name", "kind", "unit", "composition", "is_joint", "is_temporary",
