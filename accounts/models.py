@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import VersionedModel
 from core.scoping import ScopedQuerySet, path_range
@@ -15,17 +16,17 @@ class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
 
 class User(AbstractUser):
     person = models.OneToOneField("members.Person", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="account", verbose_name="对应人员")
-    must_change_password = models.BooleanField("首次登录须修改密码", default=True)
-    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
+                                  related_name="account", verbose_name=_("对应人员"))
+    must_change_password = models.BooleanField(_("首次登录须修改密码"), default=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     objects = ScopedUserManager()
     audit_exclude = ("password", "last_login")
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
         ordering = ["username"]
 
     def __str__(self):
@@ -110,16 +111,16 @@ class RoleAssignment(VersionedModel):
     """A role held on an organisation (with or without its subtree), or installation-wide for the three
     administrators."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="用户")
-    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("用户"))
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="role_assignments", verbose_name="组织")
-    include_subtree = models.BooleanField("含下级组织", default=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+                                     related_name="role_assignments", verbose_name=_("组织"))
+    include_subtree = models.BooleanField(_("含下级组织"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "角色授权"
-        verbose_name_plural = "角色授权"
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
         ordering = ["user", "role"]
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "organization"], name="role_assignment_unique"),
@@ -134,25 +135,25 @@ class RoleAssignment(VersionedModel):
 
     def clean(self):
         if is_global(self.role) and self.organization_id:
-            raise ValidationError({"organization": "系统、安全、审计管理员为全局角色，不选择组织"})
+            raise ValidationError({"organization": _("系统、安全、审计管理员为全局角色，不选择组织")})
         if not is_global(self.role) and not self.organization_id:
-            raise ValidationError({"organization": "请选择该角色所在的组织"})
+            raise ValidationError({"organization": _("请选择该角色所在的组织")})
         if self.role == Role.MEMBER and self.user_id and not self.user.person_id:
-            raise ValidationError({"role": "“党员”角色须先为账号关联人员"})
+            raise ValidationError({"role": _("“党员”角色须先为账号关联人员")})
         if not self.user_id:
             return
         held = RoleAssignment.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
         # The unique constraint lets two NULL organisations through, so installation-wide duplicates are
         # caught here.
         if held.filter(role=self.role, organization_id=self.organization_id).exists():
-            raise ValidationError({"role": "该账号已有此授权"})
+            raise ValidationError({"role": _("该账号已有此授权")})
         if is_global(self.role):
             # 三员分立: one person may not hold two of the three administrator roles.
             if held.filter(role__in=[r for r in SYSTEM_ROLES if r != self.role]).exists():
-                raise ValidationError({"role": "系统管理员、安全管理员、审计管理员须由不同账号担任"})
+                raise ValidationError({"role": _("系统管理员、安全管理员、审计管理员须由不同账号担任")})
             if held.exclude(role__in=SYSTEM_ROLES).exists():
-                raise ValidationError({"role": "该账号已担任组织角色；三员账号不得同时担任其他角色"})
+                raise ValidationError({"role": _("该账号已担任组织角色；三员账号不得同时担任其他角色")})
         elif held.filter(role__in=SYSTEM_ROLES).exists():
             # An administrator who also held an organisation role would see people, which none of the
             # three may.
-            raise ValidationError({"role": "该账号为系统、安全或审计管理员，不得同时担任其他角色（三员分立）"})
+            raise ValidationError({"role": _("该账号为系统、安全或审计管理员，不得同时担任其他角色（三员分立）")})

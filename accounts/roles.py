@@ -6,15 +6,16 @@ can do another's job; the organisation roles hold assignments on an organisation
 subtree; the member role is self-service on the person linked to the account.
 """
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    SYSTEM_ADMIN = "system_admin", "系统管理员"
-    SECURITY_ADMIN = "security_admin", "安全管理员"
-    AUDIT_ADMIN = "audit_admin", "审计管理员"
-    ORG_ADMIN = "org_admin", "组织管理员"
-    SECRETARY = "secretary", "支部书记/委员"
-    MEMBER = "member", "党员"
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+    ORG_ADMIN = "org_admin", _("组织管理员")
+    SECRETARY = "secretary", _("支部书记/委员")
+    MEMBER = "member", _("党员")
 
 
 SYSTEM_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}

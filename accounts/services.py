@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import services as audit
 from audit.models import Action
@@ -56,10 +57,10 @@ def person_for_id_number(id_number, *, user=None):
         raise ValidationError({"id_number": str(exc)}) from exc
     person = Person.objects.filter(id_number=value).first()
     if person is None:
-        raise ValidationError({"id_number": "系统中没有该身份证号对应的人员，请先由组织管理员录入人员信息"})
+        raise ValidationError({"id_number": _("系统中没有该身份证号对应的人员，请先由组织管理员录入人员信息")})
     holder = User.objects.filter(person=person).exclude(pk=getattr(user, "pk", None)).first()
     if holder is not None:
-        raise ValidationError({"id_number": f"该人员已关联账号 {holder.username}"})
+        raise ValidationError({"id_number": _("该人员已关联账号 %(username)s") % {"username": holder.username}})
     return person
 
 
@@ -68,8 +69,8 @@ def _refuse_admin_target(actor, user, what):
     if getattr(actor, "pk", None) is None or actor.pk == user.pk:
         return
     if actor.has_role(Role.SYSTEM_ADMIN) and user.has_role(Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
-        raise BusinessRuleError(f"安全管理员、审计管理员的账号不能由系统管理员{what}（三员分立），"
-                                "请在服务器上使用 manage.py reset_password 处理")
+        raise BusinessRuleError(_("安全管理员、审计管理员的账号不能由系统管理员%(what)s（三员分立），"
+                                  "请在服务器上使用 manage.py reset_password 处理") % {"what": what})
 
 
 def create_user(actor, username, password, *, person=None, must_change_password=True, **fields):
@@ -82,7 +83,7 @@ def create_account(actor, username, name, *, id_number=""):
     """A new account with a temporary password, which the user must change at first login.
     Returns (user, temporary password); the password is shown once and never stored in clear."""
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "该账号已存在"})
+        raise ValidationError({"username": _("该账号已存在")})
     person = person_for_id_number(id_number) if id_number else None
     password = generate_password()
     user = create_user(actor, username, password, person=person, must_change_password=True, last_name=name)
@@ -93,8 +94,8 @@ def update_user(actor, user, changes, expected_version=None):
     """Name, enabled flag and linked person, by the system administrator."""
     if "is_active" in changes:
         if not changes["is_active"] and getattr(actor, "pk", None) == user.pk:
-            raise BusinessRuleError("不能停用自己的账号")
-        _refuse_admin_target(actor, user, "停用或启用")
+            raise BusinessRuleError(_("不能停用自己的账号"))
+        _refuse_admin_target(actor, user, _("停用或启用"))
     return audit.update(actor, user, changes, expected_version=expected_version)
 
 
@@ -113,8 +114,8 @@ def reset_password(actor, user):
     """An administrator's reset: a new temporary password (returned, shown once) that must be changed at
     the next login. The user's sessions end, because the password hash they were signed with changed."""
     if getattr(actor, "pk", None) == user.pk:
-        raise BusinessRuleError("请通过“修改密码”修改自己的密码")
-    _refuse_admin_target(actor, user, "重置密码")
+        raise BusinessRuleError(_("请通过“修改密码”修改自己的密码"))
+    _refuse_admin_target(actor, user, _("重置密码"))
     ensure(actor, "change", user)
     password = generate_password()
     set_password(actor, user, password, must_change=True)
@@ -136,7 +137,7 @@ def grant(actor, user, role, organization=None, include_subtree=True, note=""):
     if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
         # A security administrator granting themselves an organisation role would see people, and one of
         # the other two administrator roles would hold two jobs.
-        raise ValidationError({"user": "不能给自己授予角色（三员分立）"})
+        raise ValidationError({"user": _("不能给自己授予角色（三员分立）")})
     assignment = RoleAssignment(user=user, role=role, organization=organization, include_subtree=include_subtree,
                                 note=note)
     with transaction.atomic():
@@ -148,7 +149,7 @@ def grant(actor, user, role, organization=None, include_subtree=True, note=""):
 
 def revoke(actor, assignment):
     if getattr(actor, "pk", None) is not None and actor.pk == assignment.user_id:
-        raise BusinessRuleError("不能撤销自己的授权（三员分立）")
+        raise BusinessRuleError(_("不能撤销自己的授权（三员分立）"))
     with transaction.atomic():
         audit.delete(actor, assignment)
         audit.record(actor, Action.REVOKE, assignment.user, before=snapshot(assignment))

@@ -1,6 +1,7 @@
 import string
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class CharacterClassValidator:
@@ -20,9 +21,9 @@ class CharacterClassValidator:
     def validate(self, password, user=None):
         if self.classes(password) < self.min_classes:
             raise ValidationError(
-                f"密码须至少包含小写字母、大写字母、数字、符号中的 {self.min_classes} 类",
+                _("密码须至少包含小写字母、大写字母、数字、符号中的 %(n)s 类") % {"n": self.min_classes},
                 code="password_too_simple",
             )
 
     def get_help_text(self):
-        return f"至少包含小写字母、大写字母、数字、符号中的 {self.min_classes} 类"
+        return _("至少包含小写字母、大写字母、数字、符号中的 %(n)s 类") % {"n": self.min_classes}

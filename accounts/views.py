@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -28,7 +30,7 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-    extra_context = {"hide_tree": True, "title": "登录"}
+    extra_context = {"hide_tree": True, "title": gettext_lazy("登录")}
 
 
 def _next(request, default="/"):
@@ -42,10 +44,10 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         services.set_password(request.user, request.user, form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)
-        messages.success(request, "密码已修改")
+        messages.success(request, _("密码已修改"))
         return redirect(_next(request))
     return render(request, "accounts/password_change.html", {
-        "form": form, "title": "修改密码", "hide_tree": True, "forced": request.user.must_change_password})
+        "form": form, "title": _("修改密码"), "hide_tree": True, "forced": request.user.must_change_password})
 
 
 @login_required
@@ -69,7 +71,7 @@ def totp(request):
         # Recorded as a failed login, so guessing the second factor also counts towards the lockout.
         record(None, Action.LOGIN_FAILED, model="accounts.user", object_id=request.user.pk,
                object_repr=request.user.username, note="动态验证码错误")
-        form.add_error("token", "验证码不正确或已过期")
+        form.add_error("token", _("验证码不正确或已过期"))
     qr = None
     if not device.confirmed:
         import qrcode
@@ -80,7 +82,7 @@ def totp(request):
         img.save(buffer)
         qr = base64.b64encode(buffer.getvalue()).decode()
     response = render(request, "accounts/totp.html", {
-        "form": form, "device": device, "qr": qr, "title": "二次验证", "hide_tree": True,
+        "form": form, "device": device, "qr": qr, "title": _("二次验证"), "hide_tree": True,
         "secret": base64.b32encode(device.bin_key).decode() if not device.confirmed else ""})
     add_never_cache_headers(response)
     return response
@@ -92,7 +94,7 @@ class AdminPageMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.scope_q(self.model, "view") is None:
-            raise PermissionDenied("您没有访问此页面的权限")
+            raise PermissionDenied(_("您没有访问此页面的权限"))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -107,18 +109,19 @@ def _temporary_password_page(request, user, password, title):
 
 class UserListView(AdminPageMixin, ObjectListView):
     model = User
-    title = "用户"
+    title = gettext_lazy("用户")
     filterset_class = UserFilterSet
     add_url = "/accounts/users/add/"
     table_template = "accounts/_user_table.html"
     columns = (
-        Column("username", "账号", sort="username"),
-        Column(lambda u: u.get_full_name(), "姓名"),
-        Column("person.name", "对应人员"),
-        Column(lambda u: "、".join(sorted({a.get_role_display() for a in u.role_assignments.all()})), "角色"),
-        Column("is_active", "启用"),
-        Column("must_change_password", "待改初始密码"),
-        Column("last_login", "最近登录", sort="last_login"),
+        Column("username", gettext_lazy("账号"), sort="username"),
+        Column(lambda u: u.get_full_name(), gettext_lazy("姓名")),
+        Column("person.name", gettext_lazy("对应人员")),
+        Column(lambda u: "、".join(sorted({a.get_role_display() for a in u.role_assignments.all()})),
+               gettext_lazy("角色")),
+        Column("is_active", gettext_lazy("启用")),
+        Column("must_change_password", gettext_lazy("待改初始密码")),
+        Column("last_login", gettext_lazy("最近登录"), sort="last_login"),
     )
 
     def get_queryset(self, action="view"):
@@ -136,13 +139,13 @@ class UserCreateView(ScopedView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.scope_q(User, "add") is None:
-            raise PermissionDenied("您没有新增用户的权限")
+            raise PermissionDenied(_("您没有新增用户的权限"))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.setdefault("form", UserCreateForm())
-        ctx.update(title="新增用户", hide_tree=True)
+        ctx.update(title=_("新增用户"), hide_tree=True)
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -155,17 +158,17 @@ class UserCreateView(ScopedView):
             except ValidationError as exc:
                 ObjectFormView.add_validation_errors(form, exc)
             else:
-                return _temporary_password_page(request, user, password, "用户已创建")
+                return _temporary_password_page(request, user, password, _("用户已创建"))
         return self.render_to_response(self.get_context_data(form=form))
 
 
 class UserEditView(ObjectFormView):
     model = User
     form_class = UserEditForm
-    success_message = "用户信息已保存"
+    success_message = gettext_lazy("用户信息已保存")
 
     def form_title(self):
-        return f"修改用户：{self.object}"
+        return _("修改用户：%(user)s") % {"user": self.object}
 
     def save(self, form):
         changes = form.changes()
@@ -180,9 +183,9 @@ class UserEditView(ObjectFormView):
 
 class UserResetPasswordView(ObjectActionView):
     model = User
-    title = "重置密码"
-    confirm_text = ("将为该账号生成新的临时密码（仅显示一次），其已登录的会话随即失效，"
-                    "下次登录须修改密码。")
+    title = gettext_lazy("重置密码")
+    confirm_text = (gettext_lazy("将为该账号生成新的临时密码（仅显示一次），其已登录的会话随即失效，"
+                    "下次登录须修改密码。"))
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -191,21 +194,21 @@ class UserResetPasswordView(ObjectActionView):
         except BusinessRuleError as exc:
             messages.error(request, exc.message)
             return self.render_to_response(self.get_context_data())
-        return _temporary_password_page(request, self.object, password, "密码已重置")
+        return _temporary_password_page(request, self.object, password, _("密码已重置"))
 
 
 class RoleAssignmentListView(AdminPageMixin, ObjectListView):
     model = RoleAssignment
-    title = "角色授权"
+    title = gettext_lazy("角色授权")
     filterset_class = RoleAssignmentFilterSet
     add_url = "/accounts/assignments/add/"
     table_template = "accounts/_assignment_table.html"
     columns = (
-        Column("user.username", "账号", sort="user__username"),
-        Column("role", "角色", sort="role"),
-        Column(lambda a: a.organization.name if a.organization_id else "全局", "组织"),
-        Column("include_subtree", "含下级组织"),
-        Column("note", "备注"),
+        Column("user.username", gettext_lazy("账号"), sort="user__username"),
+        Column("role", gettext_lazy("角色"), sort="role"),
+        Column(lambda a: a.organization.name if a.organization_id else _("全局"), gettext_lazy("组织")),
+        Column("include_subtree", gettext_lazy("含下级组织")),
+        Column("note", gettext_lazy("备注")),
     )
 
     def get_queryset(self, action="view"):
@@ -220,13 +223,13 @@ class RoleAssignmentListView(AdminPageMixin, ObjectListView):
 class GrantView(ObjectFormView):
     model = RoleAssignment
     form_class = GrantForm
-    success_message = "已授予角色"
+    success_message = gettext_lazy("已授予角色")
 
     def get_form_kwargs(self):
         return {"user": self.request.user}
 
     def form_title(self):
-        return "授予角色"
+        return _("授予角色")
 
     def save(self, form):
         d = form.cleaned_data
@@ -239,9 +242,9 @@ class GrantView(ObjectFormView):
 
 class RevokeView(ObjectActionView):
     model = RoleAssignment
-    title = "撤销角色"
+    title = gettext_lazy("撤销角色")
     permission_action = "delete"
-    confirm_text = "撤销后该账号立即失去此角色的全部权限。"
+    confirm_text = gettext_lazy("撤销后该账号立即失去此角色的全部权限。")
 
     def perform(self, form):
         services.revoke(self.request.user, self.object)

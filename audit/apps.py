@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "audit"
-    verbose_name = "审计"
+    verbose_name = _("审计")
 
     def ready(self):
         from core.registry import detail_tabs, recorder
@@ -11,4 +12,4 @@ class AuditConfig(AppConfig):
         from . import services, views
 
         recorder.record = services.record
-        detail_tabs.register("history", "历史", views.history_tab, order=1000)
+        detail_tabs.register("history", _("历史"), views.history_tab, order=1000)

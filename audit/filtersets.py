@@ -1,16 +1,17 @@
 import django_filters as filters
+from django.utils.translation import gettext_lazy as _
 
 from .models import Action, AuditEntry
 
 
 class AuditEntryFilterSet(filters.FilterSet):
-    actor = filters.CharFilter(label="操作人账号", field_name="actor_name", lookup_expr="icontains")
-    action = filters.ChoiceFilter(label="动作", choices=Action.choices)
-    model = filters.CharFilter(label="对象类型", lookup_expr="icontains")
-    object_id = filters.CharFilter(label="对象编号")
-    request_id = filters.CharFilter(label="请求编号")
-    since = filters.DateFilter(label="起始日期", field_name="at", lookup_expr="date__gte")
-    until = filters.DateFilter(label="截止日期", field_name="at", lookup_expr="date__lte")
+    actor = filters.CharFilter(label=_("操作人账号"), field_name="actor_name", lookup_expr="icontains")
+    action = filters.ChoiceFilter(label=_("动作"), choices=Action.choices)
+    model = filters.CharFilter(label=_("对象类型"), lookup_expr="icontains")
+    object_id = filters.CharFilter(label=_("对象编号"))
+    request_id = filters.CharFilter(label=_("请求编号"))
+    since = filters.DateFilter(label=_("起始日期"), field_name="at", lookup_expr="date__gte")
+    until = filters.DateFilter(label=_("截止日期"), field_name="at", lookup_expr="date__lte")
 
     class Meta:
         model = AuditEntry

@@ -1,27 +1,28 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
 
 
 class Action(models.TextChoices):
-    CREATE = "create", "新增"
-    UPDATE = "update", "修改"
-    DELETE = "delete", "删除"
-    MOVE = "move", "移动"
-    DISSOLVE = "dissolve", "撤销"
-    TRANSFER = "transfer", "组织关系变动"
-    STATUS = "status", "政治面貌变动"
-    IMPORT = "import", "导入"
-    ROLLBACK = "rollback", "撤销导入"
-    EXPORT = "export", "导出"
-    REVEAL = "reveal", "查看敏感信息"
-    LOGIN = "login", "登录"
-    LOGIN_FAILED = "login_failed", "登录失败"
-    LOGOUT = "logout", "退出"
-    PASSWORD = "password", "修改密码"
-    GRANT = "grant", "授予角色"
-    REVOKE = "revoke", "撤销角色"
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    MOVE = "move", _("移动")
+    DISSOLVE = "dissolve", _("撤销")
+    TRANSFER = "transfer", _("组织关系变动")
+    STATUS = "status", _("政治面貌变动")
+    IMPORT = "import", _("导入")
+    ROLLBACK = "rollback", _("撤销导入")
+    EXPORT = "export", _("导出")
+    REVEAL = "reveal", _("查看敏感信息")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    PASSWORD = "password", _("修改密码")
+    GRANT = "grant", _("授予角色")
+    REVOKE = "revoke", _("撤销角色")
 
 
 class AuditQuerySet(ScopedQuerySet):
@@ -35,25 +36,25 @@ class AuditQuerySet(ScopedQuerySet):
 class AuditEntry(models.Model):
     """One write (or sensitive read). Append-only: no code path edits or deletes an entry."""
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name="操作人")
-    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
-    request_id = models.CharField("请求编号", max_length=32, blank=True, db_index=True)
+                              related_name="+", verbose_name=_("操作人"))
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=32, blank=True, db_index=True)
     ip = models.CharField("IP", max_length=45, blank=True)
-    action = models.CharField("动作", max_length=20, choices=Action.choices, db_index=True)
-    model = models.CharField("对象类型", max_length=60, db_index=True)
-    object_id = models.CharField("对象编号", max_length=40, blank=True, db_index=True)
-    object_repr = models.CharField("对象", max_length=200, blank=True)
-    before = models.JSONField("修改前", null=True, blank=True)
-    after = models.JSONField("修改后", null=True, blank=True)
-    note = models.CharField("说明", max_length=500, blank=True)
+    action = models.CharField(_("动作"), max_length=20, choices=Action.choices, db_index=True)
+    model = models.CharField(_("对象类型"), max_length=60, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "审计记录"
-        verbose_name_plural = "审计记录"
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["model", "object_id", "at"])]
 

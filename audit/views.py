@@ -1,5 +1,7 @@
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.views import Column, ObjectListView
 
@@ -69,24 +71,24 @@ class AuditEntryListView(ObjectListView):
     """The audit log: read by the audit administrator only (the role table grants nobody else)."""
 
     model = AuditEntry
-    title = "审计日志"
+    title = gettext_lazy("审计日志")
     filterset_class = AuditEntryFilterSet
     columns = (
-        Column("at", "时间", sort="at"),
-        Column("actor_name", "操作人", sort="actor_name"),
-        Column("action", "动作", sort="action"),
-        Column("model", "对象类型", sort="model"),
-        Column("object_id", "对象编号"),
-        Column("object_repr", "对象"),
-        Column(changes_text, "变更"),
-        Column("note", "说明"),
+        Column("at", gettext_lazy("时间"), sort="at"),
+        Column("actor_name", gettext_lazy("操作人"), sort="actor_name"),
+        Column("action", gettext_lazy("动作"), sort="action"),
+        Column("model", gettext_lazy("对象类型"), sort="model"),
+        Column("object_id", gettext_lazy("对象编号")),
+        Column("object_repr", gettext_lazy("对象")),
+        Column(changes_text, gettext_lazy("变更")),
+        Column("note", gettext_lazy("说明")),
         Column("ip", "IP"),
-        Column("request_id", "请求编号"),
+        Column("request_id", gettext_lazy("请求编号")),
     )
 
     def dispatch(self, request, *args, **kwargs):
         # Not scoped data: nobody but the audit administrator reads the log, and everyone else is told
         # so (403) instead of being shown an empty page.
         if request.user.is_authenticated and request.user.scope_q(AuditEntry, "view") is None:
-            raise PermissionDenied("只有审计管理员可以查看审计日志")
+            raise PermissionDenied(_("只有审计管理员可以查看审计日志"))
         return super().dispatch(request, *args, **kwargs)

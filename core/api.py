@@ -5,6 +5,7 @@ here while rest_framework.generics is still loading, so this module must not imp
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -26,9 +27,9 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("未找到该记录")
+        exc = exceptions.NotFound(_("未找到该记录"))
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or "您没有执行此操作的权限")
+        exc = exceptions.PermissionDenied(str(exc) or _("您没有执行此操作的权限"))
     return drf_exception_handler(exc, context)
 
 

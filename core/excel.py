@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -23,7 +24,7 @@ def cell_value(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, (int, float, date)):
@@ -50,7 +51,7 @@ def build_workbook(headers, rows, title="Sheet1", notes=None):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
     if notes:
-        info = wb.create_sheet("说明")
+        info = wb.create_sheet(_("说明"))
         for line in notes:
             info.append([line])
         info.column_dimensions["A"].width = 100

@@ -28,6 +28,8 @@ from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .errors import BusinessRuleError, StaleEdit
 from .excel import FORMULA_PREFIXES
@@ -44,8 +46,8 @@ RATIO_CHECK_FROM = 1024 * 1024
 EARLIEST_DATE = date(1900, 1, 1)
 BLANKS = " \t\r\n\u3000\u00a0\ufeff"
 
-NOT_XLSX = ("文件不是有效的 Excel（.xlsx）文件，可能是改了扩展名的 CSV 或文本文件。"
-            "请在 Excel 中“另存为” .xlsx 格式后再导入")
+NOT_XLSX = (gettext_lazy("文件不是有效的 Excel（.xlsx）文件，可能是改了扩展名的 CSV 或文本文件。"
+            "请在 Excel 中“另存为” .xlsx 格式后再导入"))
 
 
 class FileRejected(Exception):
@@ -104,11 +106,11 @@ class Text:
             raise CellError(self.numbers_message)
         text = display(value)
         if self.max_length and len(text) > self.max_length:
-            raise CellError(f"不能超过 {self.max_length} 个字（现为 {len(text)} 个字）")
+            raise CellError(_("不能超过 %(max)s 个字（现为 %(n)s 个字）") % {"max": self.max_length, "n": len(text)})
         return text
 
     def describe(self):
-        return f"文本，最多 {self.max_length} 个字" if self.max_length else "文本"
+        return _("文本，最多 %(max)s 个字") % {"max": self.max_length} if self.max_length else _("文本")
 
 
 class Choice:
@@ -125,10 +127,10 @@ class Choice:
         for v, label in self.choices:
             if text in (label, v):
                 return v
-        raise CellError(f"“{text}”不是可选值，可选：{self.labels()}")
+        raise CellError(_("“%(text)s”不是可选值，可选：%(labels)s") % {"text": text, "labels": self.labels()})
 
     def describe(self):
-        return f"可选：{self.labels()}"
+        return _("可选：%(labels)s") % {"labels": self.labels()}
 
 
 class YesNo:
@@ -142,10 +144,10 @@ class YesNo:
             return True
         if text in self.FALSE:
             return False
-        raise CellError(f"“{display(value)}”无效，请填写“是”或“否”")
+        raise CellError(_("“%(value)s”无效，请填写“是”或“否”") % {"value": display(value)})
 
     def describe(self):
-        return "“是”或“否”，留空为“否”"
+        return _("“是”或“否”，留空为“否”")
 
 
 DATE_PATTERNS = (
@@ -169,11 +171,11 @@ class Date:
         elif isinstance(value, str):
             day = self.parse_text(value)
         else:
-            raise CellError("日期格式不正确，请填写日期单元格，或如 2024-03-01 的文本")
+            raise CellError(_("日期格式不正确，请填写日期单元格，或如 2024-03-01 的文本"))
         if day < EARLIEST_DATE:
-            raise CellError("日期不能早于 1900 年 1 月 1 日")
+            raise CellError(_("日期不能早于 1900 年 1 月 1 日"))
         if not self.allow_future and day > timezone.localdate():
-            raise CellError(f"日期 {day.isoformat()} 晚于今天")
+            raise CellError(_("日期 %(date)s 晚于今天") % {"date": day.isoformat()})
         return day
 
     @staticmethod
@@ -184,12 +186,12 @@ class Date:
                 try:
                     return date(*(int(g) for g in match.groups()))
                 except ValueError:
-                    raise CellError(f"“{text}”不是有效日期") from None
-        raise CellError(f"“{text}”不是可识别的日期，请写成如 2024-03-01、2024/3/1 或 2024年3月1日")
+                    raise CellError(_("“%(text)s”不是有效日期") % {"text": text}) from None
+        raise CellError(_("“%(text)s”不是可识别的日期，请写成如 2024-03-01、2024/3/1 或 2024年3月1日") % {"text": text})
 
     def describe(self):
-        text = "日期，如 2024-03-01、2024/3/1 或 2024年3月1日（也可用日期单元格），不早于 1900 年"
-        return text if self.allow_future else text + "，不晚于今天"
+        text = _("日期，如 2024-03-01、2024/3/1 或 2024年3月1日（也可用日期单元格），不早于 1900 年")
+        return text if self.allow_future else text + _("，不晚于今天")
 
 
 class Column:
@@ -205,7 +207,7 @@ class Column:
         value = clean_cell(raw)
         if value is None:
             if self.required:
-                raise CellError("必填，不能为空")
+                raise CellError(_("必填，不能为空"))
             return self.default
         return self.parser(value)
 
@@ -224,8 +226,10 @@ class RowError:
     message: str
 
     def __str__(self):
-        where = f"第 {self.row} 行" + (f"“{self.column}”列" if self.column else "")
-        return f"{where}：{self.message}"
+        if self.column:
+            return _("第 %(row)s 行“%(column)s”列：%(message)s") % {
+                "row": self.row, "column": self.column, "message": self.message}
+        return _("第 %(row)s 行：%(message)s") % {"row": self.row, "message": self.message}
 
 
 @dataclass
@@ -257,7 +261,7 @@ class ImportSpec:
     # Where to pin a service's "not found"/"no permission" refusal, and what to say: the same words as
     # for an unknown code, so nothing is revealed about records outside the user's scope.
     scope_column = ""
-    scope_message = "组织代码不存在或无权操作"
+    scope_message = gettext_lazy("组织代码不存在或无权操作")
 
     def allowed(self, user):
         """The user holds some role that grants "import" on the target model."""
@@ -294,7 +298,8 @@ class ImportSpec:
                     header = self.header_for(name)
                     if not header and name != "__all__":
                         label = self._field_label(name)
-                        messages = [f"{label}：{m}" if label else m for m in messages]
+                        messages = [_("%(label)s：%(message)s") % {"label": label,
+                                                                  "message": m} if label else m for m in messages]
                     row.error(header, "；".join(messages))
             else:
                 row.error("", "；".join(exc.messages))
@@ -303,7 +308,7 @@ class ImportSpec:
         elif isinstance(exc, (BusinessRuleError, StaleEdit)):
             row.error("", exc.message)
         elif isinstance(exc, IntegrityError):
-            row.error("", "与已有记录冲突（如代码或身份证号重复），请检查后重试")
+            row.error("", _("与已有记录冲突（如代码或身份证号重复），请检查后重试"))
         else:
             raise exc
 
@@ -338,14 +343,14 @@ def check_container(content, filename):
     """Refuse anything that is not a sane .xlsx before openpyxl sees it."""
     limit = settings.QIANGJI_IMPORT_MAX_BYTES
     if len(content) > limit:
-        raise FileRejected(f"文件大小超过 {max_mb(limit)}，请分批导入")
+        raise FileRejected(_("文件大小超过 %(size)s，请分批导入") % {"size": max_mb(limit)})
     name = (filename or "").lower()
     if content.startswith(OLE_MAGIC) or name.endswith(".xls"):
-        raise FileRejected("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再导入")
+        raise FileRejected(_("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再导入"))
     if not name.endswith(".xlsx"):
-        raise FileRejected("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）")
+        raise FileRejected(_("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）"))
     if not content:
-        raise FileRejected("上传的文件是空的")
+        raise FileRejected(_("上传的文件是空的"))
     if not content.startswith(ZIP_MAGIC):
         raise FileRejected(NOT_XLSX)
     try:
@@ -354,15 +359,16 @@ def check_container(content, filename):
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise FileRejected(NOT_XLSX) from None
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise FileRejected("文件结构异常（包含的部件过多），已拒绝")
+        raise FileRejected(_("文件结构异常（包含的部件过多），已拒绝"))
     # The declared sizes are binding: Python's zipfile stops a member at its declared size and checks
     # its CRC, so a file that lies about them fails to open instead of expanding further.
     unzipped_limit = settings.QIANGJI_IMPORT_MAX_UNZIPPED_BYTES
     if sum(i.file_size for i in infos) > unzipped_limit:
-        raise FileRejected(f"文件解压后超过 {max_mb(unzipped_limit)}，疑似异常文件，已拒绝；如数据确实很多，请分批导入")
+        raise FileRejected(_("文件解压后超过 %(size)s，疑似异常文件，已拒绝；如数据确实很多，请分批导入") % {
+            "size": max_mb(unzipped_limit)})
     for info in infos:
         if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise FileRejected("文件压缩比异常（疑似“压缩炸弹”），已拒绝")
+            raise FileRejected(_("文件压缩比异常（疑似“压缩炸弹”），已拒绝"))
     if "xl/workbook.xml" not in {i.filename for i in infos}:
         raise FileRejected(NOT_XLSX)
 
@@ -379,7 +385,7 @@ def read_sheet(content, filename):
         raise FileRejected(NOT_XLSX) from None
     try:
         if not wb.worksheets:
-            raise FileRejected("文件中没有工作表")
+            raise FileRejected(_("文件中没有工作表"))
         ws = wb.worksheets[0]
         # The stored dimensions may be missing or wrong in files not written by Excel.
         ws.reset_dimensions()
@@ -390,7 +396,7 @@ def read_sheet(content, filename):
                     continue
                 rows.append((number, values))
                 if len(rows) > max_rows + 1:
-                    raise FileRejected(f"数据超过 {max_rows} 行，请分批导入")
+                    raise FileRejected(_("数据超过 %(n)s 行，请分批导入") % {"n": max_rows})
         except FileRejected:
             raise
         except Exception:  # noqa: BLE001 - a broken sheet part inside a valid zip
@@ -407,26 +413,28 @@ def normalise_header(value):
 def map_headers(spec, sheet_rows):
     """{field: column index} from the header row, or FileRejected naming what is wrong."""
     if not sheet_rows:
-        raise FileRejected("文件是空的：第一个工作表没有任何内容")
+        raise FileRejected(_("文件是空的：第一个工作表没有任何内容"))
     number, header = sheet_rows[0]
     expected = "、".join(c.header for c in spec.columns)
     if number != 1:
-        raise FileRejected(f"第 1 行应为列名（{expected}），请使用导入模板")
+        raise FileRejected(_("第 1 行应为列名（%(expected)s），请使用导入模板") % {"expected": expected})
     by_header = {c.header: c for c in spec.columns}
     found = {}
     for index, value in enumerate(header):
         name = normalise_header(value)
         if name in by_header:
             if by_header[name].field in found:
-                raise FileRejected(f"列名“{name}”出现了两次，请删除重复的列")
+                raise FileRejected(_("列名“%(name)s”出现了两次，请删除重复的列") % {"name": name})
             found[by_header[name].field] = index
     if not found:
-        raise FileRejected(f"表头不正确：第 1 行没有找到任何导入列。第 1 行应为：{expected}（请使用导入模板）")
+        raise FileRejected(_("表头不正确：第 1 行没有找到任何导入列。第 1 行应为：%(expected)s（请使用导入模板）") % {
+            "expected": expected})
     missing = [c.header for c in spec.columns if c.required and c.field not in found]
     if missing:
-        raise FileRejected(f"缺少必填列：{'、'.join(missing)}（第 1 行应为列名，请使用导入模板）")
+        raise FileRejected(_("缺少必填列：%(missing)s（第 1 行应为列名，请使用导入模板）") % {
+            "missing": "、".join(missing)})
     if len(sheet_rows) == 1:
-        raise FileRejected("文件中没有数据行：第 1 行为列名，请从第 2 行起填写数据")
+        raise FileRejected(_("文件中没有数据行：第 1 行为列名，请从第 2 行起填写数据"))
     return found
 
 
@@ -476,9 +484,10 @@ class ImportResult:
 
     def summary(self, limit=50):
         errors = self.errors
-        lines = [f"共 {len(self.rows)} 行，{len(errors)} 处错误"] + [str(e) for e in errors[:limit]]
+        lines = [_("共 %(rows)s 行，%(errors)s 处错误") % {"rows": len(self.rows), "errors": len(errors)}]
+        lines += [str(e) for e in errors[:limit]]
         if len(errors) > limit:
-            lines.append(f"……另有 {len(errors) - limit} 处错误")
+            lines.append(_("……另有 %(n)s 处错误") % {"n": len(errors) - limit})
         return "\n".join(lines)
 
 
@@ -545,11 +554,11 @@ def commit(spec, user, batch):
     """Re-validate the stored file and write all its rows, or none. Returns the ImportResult; when it
     has errors nothing was written and the batch's preview shows them."""
     if batch.status != ImportBatch.Status.PREVIEW:
-        raise BusinessRuleError("该批次已经导入或已撤销，不能重复导入")
+        raise BusinessRuleError(_("该批次已经导入或已撤销，不能重复导入"))
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)  # scope: found via restrict()
         if locked.status != ImportBatch.Status.PREVIEW:
-            raise BusinessRuleError("该批次已经导入或已撤销，不能重复导入")
+            raise BusinessRuleError(_("该批次已经导入或已撤销，不能重复导入"))
         result = run_import(spec, user, bytes(locked.content), locked.filename, batch=locked)
         if not result.committed:
             locked.error_count = len(result.errors)
@@ -571,10 +580,10 @@ def rollback_refusal(spec, user, batch):
     """Why this batch cannot be rolled back now, or None. Locks nothing; rollback() asks again inside
     its transaction."""
     if batch.status != ImportBatch.Status.COMMITTED:
-        return "该批次未导入或已撤销"
+        return _("该批次未导入或已撤销")
     latest = latest_committed(user, batch.kind)
     if latest is None or latest.pk != batch.pk:
-        return "只能撤销您最近一次的导入"
+        return _("只能撤销您最近一次的导入")
     return None
 
 
@@ -585,13 +594,13 @@ def _load_created(batch, lock):
         qs = model._default_manager.filter(pk=pk)  # scope: rollback() checks the import right on each
         obj = (qs.select_for_update() if lock else qs).first()
         if obj is None:
-            raise BusinessRuleError("本次导入的部分记录已被删除，无法撤销")
+            raise BusinessRuleError(_("本次导入的部分记录已被删除，无法撤销"))
         objects.append(obj)
     return objects
 
 
 def _describe(obj):
-    return f"{obj._meta.verbose_name}“{obj}”"
+    return _("%(model)s“%(object)s”") % {"model": obj._meta.verbose_name, "object": obj}
 
 
 def rollback(spec, user, batch):
@@ -607,9 +616,9 @@ def rollback(spec, user, batch):
             # Undoing an import needs the import right where each record now hangs: a record that has
             # moved out of the user's scope is someone else's now.
             if not user.can("import", obj):
-                raise BusinessRuleError("本次导入的部分记录已不在您的权限范围内（可能已转出），无法撤销")
+                raise BusinessRuleError(_("本次导入的部分记录已不在您的权限范围内（可能已转出），无法撤销"))
             if getattr(obj, "version", 1) > 1:
-                raise BusinessRuleError(f"{_describe(obj)}在导入后已被修改，无法撤销本次导入")
+                raise BusinessRuleError(_("%(record)s在导入后已被修改，无法撤销本次导入") % {"record": _describe(obj)})
             reason = spec.rollback_blocker(obj)
             if reason:
                 raise BusinessRuleError(reason)
@@ -618,8 +627,8 @@ def rollback(spec, user, batch):
             try:
                 obj.delete()
             except (ProtectedError, RestrictedError):
-                raise BusinessRuleError(f"{_describe(obj)}在导入后已被其他记录引用（如下级组织、人员或组织关系），"
-                                        f"无法撤销本次导入") from None
+                raise BusinessRuleError(_("%(record)s在导入后已被其他记录引用（如下级组织、人员或组织关系），"
+                                          "无法撤销本次导入") % {"record": _describe(obj)}) from None
             recorder(user, "rollback", model=label, object_id=pk, object_repr=text, before=before,
                      note=f"撤销导入批次 {batch.pk}")
         batch.status = ImportBatch.Status.ROLLED_BACK
@@ -666,22 +675,22 @@ def template_workbook(spec):
             ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
 
-    info = wb.create_sheet("填写说明")
-    info.append([f"{spec.title}导入模板填写说明"])
+    info = wb.create_sheet(_("填写说明"))
+    info.append([_("%(kind)s导入模板填写说明") % {"kind": spec.title}])
     info["A1"].font = Font(bold=True, size=13)
-    info.append(["在“数据”工作表第 1 行为列名（请勿修改），从第 2 行起每行填写一条记录。红色列名为必填列。"])
-    info.append(["日期可填写日期单元格，或文本：2024-03-01、2024/3/1、2024年3月1日；日期不早于 1900 年。"])
+    info.append([_("在“数据”工作表第 1 行为列名（请勿修改），从第 2 行起每行填写一条记录。红色列名为必填列。")])
+    info.append([_("日期可填写日期单元格，或文本：2024-03-01、2024/3/1、2024年3月1日；日期不早于 1900 年。")])
     for line in spec.notes:
-        info.append([line])
+        info.append([str(line)])
     info.append([])
-    info.append(["列名", "是否必填", "可填写的值", "说明"])
+    info.append([_("列名"), _("是否必填"), _("可填写的值"), _("说明")])
     header_row = info.max_row
     for cell in info[header_row]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2DEDE")
     for col in spec.columns:
         allowed = col.parser.describe()
-        info.append([col.header, "必填" if col.required else "选填", allowed, col.note])
+        info.append([col.header, _("必填") if col.required else _("选填"), allowed, str(col.note)])
     for letter, width in zip("ABCD", (18, 10, 60, 60), strict=True):
         info.column_dimensions[letter].width = width
     for row in info.iter_rows(min_row=header_row + 1):

@@ -1,6 +1,7 @@
 """Abstract bases every domain model uses. Core has no domain models and imports no domain app."""
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .scoping import ScopedQuerySet
 
@@ -8,9 +9,9 @@ from .scoping import ScopedQuerySet
 class VersionedModel(models.Model):
     """A record with an edit version, so a stale edit cannot overwrite a newer one (see core.services)."""
 
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -34,17 +35,17 @@ class VersionedModel(models.Model):
 class RuleVersion(models.Model):
     """A rule value in force from a date, everywhere or for one subtree. See core.rules."""
 
-    key = models.CharField("规则", max_length=100)
-    effective_from = models.DateField("生效日期")
-    scope_path = models.CharField("适用组织范围(路径)", max_length=255, blank=True, default="")
-    value = models.JSONField("取值")
-    note = models.CharField("说明", max_length=200, blank=True)
+    key = models.CharField(_("规则"), max_length=100)
+    effective_from = models.DateField(_("生效日期"))
+    scope_path = models.CharField(_("适用组织范围(路径)"), max_length=255, blank=True, default="")
+    value = models.JSONField(_("取值"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "规则版本"
-        verbose_name_plural = "规则版本"
+        verbose_name = _("规则版本")
+        verbose_name_plural = _("规则版本")
         ordering = ["key", "-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["key", "scope_path", "effective_from"], name="rule_version_unique")
@@ -87,30 +88,30 @@ class ImportBatch(models.Model):
     (the latest one per user and kind) rolled back. See core.imports."""
 
     class Status(models.TextChoices):
-        PREVIEW = "preview", "待确认"
-        COMMITTED = "committed", "已导入"
-        ROLLED_BACK = "rolled_back", "已撤销"
+        PREVIEW = "preview", _("待确认")
+        COMMITTED = "committed", _("已导入")
+        ROLLED_BACK = "rolled_back", _("已撤销")
 
-    kind = models.CharField("导入类型", max_length=30, db_index=True)
+    kind = models.CharField(_("导入类型"), max_length=30, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                             verbose_name="导入人")
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    committed_at = models.DateTimeField("导入时间", null=True, blank=True)
-    rolled_back_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PREVIEW)
-    filename = models.CharField("文件名", max_length=255)
-    content = models.BinaryField("文件内容", editable=False)
-    created_objects = models.JSONField("导入创建的记录", default=list, blank=True)
-    row_count = models.PositiveIntegerField("行数", default=0)
-    error_count = models.PositiveIntegerField("错误数", default=0)
-    error_summary = models.TextField("错误摘要", blank=True)
-    preview = models.JSONField("预览", default=dict, blank=True)
+                             verbose_name=_("导入人"))
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    rolled_back_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    filename = models.CharField(_("文件名"), max_length=255)
+    content = models.BinaryField(_("文件内容"), editable=False)
+    created_objects = models.JSONField(_("导入创建的记录"), default=list, blank=True)
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    error_summary = models.TextField(_("错误摘要"), blank=True)
+    preview = models.JSONField(_("预览"), default=dict, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "导入批次"
-        verbose_name_plural = "导入批次"
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "kind", "status"])]
 

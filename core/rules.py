@@ -6,13 +6,15 @@ scope wins; within it the latest effective_from on or before the date asked abou
 """
 from datetime import date
 
+from django.utils.translation import gettext_lazy
+
 RULE_LABELS = {
-    "term.years.committee": "党委任期（年）",
-    "term.years.general_branch": "党总支任期（年）",
-    "term.years.branch": "党支部任期（年）",
-    "term.warn_days": "换届提前提醒（天）",
-    "branch.max_members": "党支部党员人数上限",
-    "branch.min_full_members": "成立党支部的正式党员下限",
+    "term.years.committee": gettext_lazy("党委任期（年）"),
+    "term.years.general_branch": gettext_lazy("党总支任期（年）"),
+    "term.years.branch": gettext_lazy("党支部任期（年）"),
+    "term.warn_days": gettext_lazy("换届提前提醒（天）"),
+    "branch.max_members": gettext_lazy("党支部党员人数上限"),
+    "branch.min_full_members": gettext_lazy("成立党支部的正式党员下限"),
 }
 
 RULE_DEFAULTS = {

@@ -4,6 +4,7 @@ The user's role assignments (accounts app) become a Q filter here. Core does not
 it asks the user object for `scope_q(model, action)`, which accounts.User provides.
 """
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .errors import NotInScope, PermissionDenied
 
@@ -32,12 +33,12 @@ def ensure(user, action, obj):
     action's right, 403.
     """
     if not getattr(user, "is_authenticated", False) or not hasattr(user, "can"):
-        raise PermissionDenied("请先登录")
+        raise PermissionDenied(_("请先登录"))
     if user.can(action, obj):
         return
     if obj.pk is not None and not user.can("view", obj):
         raise NotInScope()
-    raise PermissionDenied("您没有执行此操作的权限")
+    raise PermissionDenied(_("您没有执行此操作的权限"))
 
 
 class SystemActor:

@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from .errors import BusinessRuleError, NotInScope, StaleEdit
@@ -14,7 +16,7 @@ from .forms import style_filter_form
 from .registry import detail_tabs, recorder
 
 # A service refused the organisation the user picked (its ensure() re-checks scope in the transaction).
-OUT_OF_SCOPE_CHOICE = "所选组织不在您的管理范围内"
+OUT_OF_SCOPE_CHOICE = gettext_lazy("所选组织不在您的管理范围内")
 
 
 class Column:
@@ -82,13 +84,13 @@ class ObjectListView(ScopedView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             if request.user.scope_q(self.model, "export") is None:
-                raise PermissionDenied("您没有导出此类记录的权限")
+                raise PermissionDenied(_("您没有导出此类记录的权限"))
             return self.export()
         return super().get(request, *args, **kwargs)
 
     def export_rows(self, qs):
         columns = [c for c in self.columns if c.export]
-        return [c.label for c in columns], ([c.value(o) for c in columns] for o in qs.iterator(chunk_size=2000))
+        return [str(c.label) for c in columns], ([c.value(o) for c in columns] for o in qs.iterator(chunk_size=2000))
 
     def export(self):
         # Exports read through the 'export' action's scope, which may be narrower than 'view'.
@@ -125,14 +127,14 @@ class ObjectListView(ScopedView):
 
 class ObjectDetailView(ScopedView):
     template_name = "core/object_detail.html"
-    tabs = (("overview", "概况"),)
+    tabs = (("overview", gettext_lazy("概况")),)
     pk_url_kwarg = "pk"
 
     def get_object(self):
         try:
             return self.scoped().get(pk=self.kwargs[self.pk_url_kwarg])
         except (self.model.DoesNotExist, ValueError, TypeError):
-            raise Http404("未找到该记录") from None
+            raise Http404(_("未找到该记录")) from None
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -163,7 +165,7 @@ class ObjectFormView(ScopedView):
 
     template_name = "core/object_form.html"
     form_class = None
-    success_message = "已保存"
+    success_message = gettext_lazy("已保存")
 
     def get_object(self):
         if "pk" not in self.kwargs:
@@ -171,7 +173,7 @@ class ObjectFormView(ScopedView):
         try:
             return self.scoped("view").get(pk=self.kwargs["pk"])
         except (self.model.DoesNotExist, ValueError):
-            raise Http404("未找到该记录") from None
+            raise Http404(_("未找到该记录")) from None
 
     def get_form(self, obj):
         kwargs = {"instance": obj, **self.get_form_kwargs()}
@@ -187,9 +189,9 @@ class ObjectFormView(ScopedView):
             return self.handle_no_permission()
         self.object = self.get_object()
         if self.object is not None and not request.user.can("change", self.object):
-            raise PermissionDenied("您没有修改该记录的权限")
+            raise PermissionDenied(_("您没有修改该记录的权限"))
         if self.object is None and request.user.scope_q(self.model, "add") is None:
-            raise PermissionDenied("您没有新增此类记录的权限")
+            raise PermissionDenied(_("您没有新增此类记录的权限"))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -200,7 +202,9 @@ class ObjectFormView(ScopedView):
 
     def form_title(self):
         verbose = self.model._meta.verbose_name
-        return f"修改{verbose}：{self.object}" if self.object else f"新增{verbose}"
+        if self.object:
+            return _("修改%(model)s：%(object)s") % {"model": verbose, "object": self.object}
+        return _("新增%(model)s") % {"model": verbose}
 
     def post(self, request, *args, **kwargs):
         form = self.get_form(self.object)
@@ -249,9 +253,9 @@ class ObjectActionView(ScopedView):
         try:
             obj = self.scoped("view").get(pk=self.kwargs["pk"])
         except (self.model.DoesNotExist, ValueError):
-            raise Http404("未找到该记录") from None
+            raise Http404(_("未找到该记录")) from None
         if not self.request.user.can(self.permission_action, obj):
-            raise PermissionDenied("您没有执行此操作的权限")
+            raise PermissionDenied(_("您没有执行此操作的权限"))
         return obj
 
     def get_context_data(self, **kwargs):
@@ -260,7 +264,9 @@ class ObjectActionView(ScopedView):
         form = kwargs.get("form")
         if form is None and self.form_class:
             form = self.form_class(**self.form_kwargs())
-        ctx.update(object=self.object, title=f"{self.title}：{self.object}", confirm_text=self.confirm_text,
+        ctx.update(object=self.object, title=_("%(action)s：%(object)s") % {"action": self.title,
+                                                                           "object": self.object},
+                   confirm_text=self.confirm_text,
                    form=form)
         return ctx
 
@@ -286,7 +292,7 @@ class ObjectActionView(ScopedView):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
             return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, f"{self.title}完成")
+        messages.success(request, _("%(action)s完成") % {"action": self.title})
         return redirect(url)
 
     def perform(self, form):

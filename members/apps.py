@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
     name = "members"
-    verbose_name = "党员"
+    verbose_name = _("党员")
 
     def ready(self):
         # views registers the organisation-page tabs; imports the people and membership imports.

@@ -1,21 +1,22 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Gender(models.TextChoices):
-    MALE = "male", "男"
-    FEMALE = "female", "女"
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
 
 
 class PartyStatus(models.TextChoices):
-    NONE = "none", "群众"
-    APPLICANT = "applicant", "入党申请人"
-    ACTIVIST = "activist", "入党积极分子"
-    CANDIDATE = "candidate", "发展对象"
-    PROBATIONARY = "probationary", "预备党员"
-    FULL = "full", "正式党员"
-    RETAINED = "retained", "保留党籍"
-    SUSPENDED = "suspended", "停止党籍"
-    LEFT = "left", "已出党"
+    NONE = "none", _("群众")
+    APPLICANT = "applicant", _("入党申请人")
+    ACTIVIST = "activist", _("入党积极分子")
+    CANDIDATE = "candidate", _("发展对象")
+    PROBATIONARY = "probationary", _("预备党员")
+    FULL = "full", _("正式党员")
+    RETAINED = "retained", _("保留党籍")
+    SUSPENDED = "suspended", _("停止党籍")
+    LEFT = "left", _("已出党")
 
 
 # Statuses that count as Party members in the organisation (for "members of X on date D").
@@ -23,29 +24,29 @@ MEMBER_STATUSES = {PartyStatus.PROBATIONARY, PartyStatus.FULL}
 
 
 class Category(models.TextChoices):
-    TEACHER = "teacher", "教师"
-    STUDENT = "student", "学生"
-    STAFF = "staff", "职工"
-    RETIREE = "retiree", "离退休"
+    TEACHER = "teacher", _("教师")
+    STUDENT = "student", _("学生")
+    STAFF = "staff", _("职工")
+    RETIREE = "retiree", _("离退休")
 
 
 class Education(models.TextChoices):
-    DOCTORATE = "doctorate", "博士研究生"
-    MASTER = "master", "硕士研究生"
-    BACHELOR = "bachelor", "大学本科"
-    COLLEGE = "college", "大学专科"
-    SECONDARY = "secondary", "中专及以下"
+    DOCTORATE = "doctorate", _("博士研究生")
+    MASTER = "master", _("硕士研究生")
+    BACHELOR = "bachelor", _("大学本科")
+    COLLEGE = "college", _("大学专科")
+    SECONDARY = "secondary", _("中专及以下")
 
 
 class CadreLevel(models.TextChoices):
-    NONE = "none", "无"
-    MIDDLE = "middle", "中层"
-    SENIOR = "senior", "校级"
+    NONE = "none", _("无")
+    MIDDLE = "middle", _("中层")
+    SENIOR = "senior", _("校级")
 
 
 class Post(models.TextChoices):
-    SECRETARY = "secretary", "书记"
-    DEPUTY_SECRETARY = "deputy_secretary", "副书记"
-    ORGANIZATION = "organization", "组织委员"
-    PUBLICITY = "publicity", "宣传委员"
-    DISCIPLINE = "discipline", "纪检委员"
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+    ORGANIZATION = "organization", _("组织委员")
+    PUBLICITY = "publicity", _("宣传委员")
+    DISCIPLINE = "discipline", _("纪检委员")

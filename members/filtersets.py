@@ -1,5 +1,6 @@
 import django_filters as filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.scoping import path_range
 from orgs.models import Organization
@@ -42,13 +43,13 @@ class OrgSubtreeFilter(filters.ModelChoiceFilter):
 
 
 class PersonFilterSet(filters.FilterSet):
-    q = filters.CharFilter(label="姓名/拼音", method="search")
-    organization = OrgSubtreeFilter(label="所在组织(含下级)")
-    party_status = filters.ChoiceFilter(label="政治面貌", method="filter_status",
-                                        choices=[("members", "党员（正式+预备）"), *PartyStatus.choices])
-    category = filters.ChoiceFilter(label="人员类别", choices=Category.choices)
-    gender = filters.ChoiceFilter(label="性别", choices=Gender.choices)
-    cadre_level = filters.ChoiceFilter(label="干部层级", choices=CadreLevel.choices)
+    q = filters.CharFilter(label=_("姓名/拼音"), method="search")
+    organization = OrgSubtreeFilter(label=_("所在组织(含下级)"))
+    party_status = filters.ChoiceFilter(label=_("政治面貌"), method="filter_status",
+                                        choices=[("members", _("党员（正式+预备）")), *PartyStatus.choices])
+    category = filters.ChoiceFilter(label=_("人员类别"), choices=Category.choices)
+    gender = filters.ChoiceFilter(label=_("性别"), choices=Gender.choices)
+    cadre_level = filters.ChoiceFilter(label=_("干部层级"), choices=CadreLevel.choices)
 
     class Meta:
         model = Person
@@ -64,10 +65,10 @@ class PersonFilterSet(filters.FilterSet):
 
 
 class MembershipFilterSet(filters.FilterSet):
-    q = filters.CharFilter(label="姓名/拼音", method="search")
-    organization = OrgSubtreeFilter(label="组织(含下级)")
-    on = filters.DateFilter(label="某日在册", method="filter_on")
-    current = filters.BooleanFilter(label="当前有效", field_name="valid_to", lookup_expr="isnull")
+    q = filters.CharFilter(label=_("姓名/拼音"), method="search")
+    organization = OrgSubtreeFilter(label=_("组织(含下级)"))
+    on = filters.DateFilter(label=_("某日在册"), method="filter_on")
+    current = filters.BooleanFilter(label=_("当前有效"), field_name="valid_to", lookup_expr="isnull")
 
     class Meta:
         model = Membership

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionedModelForm
 from orgs.forms import offer_only
@@ -9,8 +10,8 @@ from .models import CommitteeSeat, Person
 
 
 class PersonForm(VersionedModelForm):
-    joined_on = forms.DateField(label="转入/建档日期", required=False, widget=forms.DateInput,
-                                help_text="组织关系自此日期起生效，默认为今天")
+    joined_on = forms.DateField(label=_("转入/建档日期"), required=False, widget=forms.DateInput,
+                                help_text=_("组织关系自此日期起生效，默认为今天"))
 
     class Meta:
         model = Person
@@ -18,7 +19,7 @@ class PersonForm(VersionedModelForm):
                   "title", "cadre_level", "party_status", "status_since", "organization", "note"]
         widgets = {"birth_date": forms.DateInput, "status_since": forms.DateInput,
                    "note": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"birth_date": "可留空，自动取身份证号中的出生日期", "gender": "须与身份证号一致"}
+        help_texts = {"birth_date": _("可留空，自动取身份证号中的出生日期"), "gender": _("须与身份证号一致")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,15 +45,16 @@ class PersonForm(VersionedModelForm):
         clash = others.filter(id_number=value)
         if clash.exists():
             # Do not reveal who holds it or where: the other record may be outside the user's scope.
-            raise forms.ValidationError("该身份证号已登记")
+            raise forms.ValidationError(_("该身份证号已登记"))
         return value
 
 
 class TransferForm(forms.Form):
-    to_organization = forms.ModelChoiceField(label="转入组织", queryset=Organization.objects.none(),
+    to_organization = forms.ModelChoiceField(label=_("转入组织"), queryset=Organization.objects.none(),
                                              widget=forms.Select(attrs={"class": "form-select"}))
-    on_date = forms.DateField(label="转接日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
-    note = forms.CharField(label="说明", required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
+    on_date = forms.DateField(label=_("转接日期"),
+                              widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, obj=None, user=None, **kwargs):
@@ -67,10 +69,11 @@ class TransferForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="新的政治面貌", choices=PartyStatus.choices,
+    status = forms.ChoiceField(label=_("新的政治面貌"), choices=PartyStatus.choices,
                                widget=forms.Select(attrs={"class": "form-select"}))
-    on_date = forms.DateField(label="变动日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
-    note = forms.CharField(label="说明", required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
+    on_date = forms.DateField(label=_("变动日期"),
+                              widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, obj=None, user=None, **kwargs):

@@ -2,6 +2,8 @@
 import re
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 ID_RE = re.compile(r"^\d{17}[\dX]$")
@@ -20,15 +22,15 @@ def parse_id_number(raw, today=None):
     """Return (normalised id, birth date, gender) or raise InvalidIdentity with a Chinese reason."""
     value = (raw or "").strip().upper()
     if not ID_RE.match(value):
-        raise InvalidIdentity("身份证号应为18位，前17位为数字，最后一位为数字或X")
+        raise InvalidIdentity(_("身份证号应为18位，前17位为数字，最后一位为数字或X"))
     try:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
-        raise InvalidIdentity("身份证号中的出生日期不是有效日期") from exc
+        raise InvalidIdentity(_("身份证号中的出生日期不是有效日期")) from exc
     if birth > (today or date.today()) or birth.year < 1900:
-        raise InvalidIdentity("身份证号中的出生日期不合理")
+        raise InvalidIdentity(_("身份证号中的出生日期不合理"))
     if check_char(value[:17]) != value[17]:
-        raise InvalidIdentity("身份证号校验位错误")
+        raise InvalidIdentity(_("身份证号校验位错误"))
     gender = "male" if int(value[16]) % 2 else "female"
     return value, birth, gender
 
@@ -46,7 +48,7 @@ def normalise_mobile(raw):
     elif value.startswith("0086"):
         value = value[4:]
     if value and not MOBILE_RE.match(value):
-        raise InvalidIdentity("手机号码应为11位中国大陆手机号，以1开头、第二位为3至9")
+        raise InvalidIdentity(_("手机号码应为11位中国大陆手机号，以1开头、第二位为3至9"))
     return value
 
 

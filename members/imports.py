@@ -5,6 +5,8 @@ from collections import defaultdict
 from datetime import date
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit import services as audit
 from core.imports import CellError, Choice, Column, Date, ImportSpec, Text, registry
@@ -15,7 +17,7 @@ from .choices import CadreLevel, Category, Education, PartyStatus
 from .identity import InvalidIdentity, normalise_mobile, parse_id_number
 from .models import Membership, Person
 
-ID_AS_NUMBER = "身份证号请以文本格式填写（Excel 把它存成了数字，末位 X 和后几位数字会丢失）"
+ID_AS_NUMBER = gettext_lazy("身份证号请以文本格式填写（Excel 把它存成了数字，末位 X 和后几位数字会丢失）")
 MEMBERSHIP_KINDS = ("committee", "general_branch", "branch")
 
 
@@ -26,28 +28,28 @@ class IdNumber(Text):
     def __call__(self, value):
         text = super().__call__(value)
         if "*" in text:
-            raise CellError("身份证号已脱敏（含 * 号），请填写完整的身份证号")
+            raise CellError(_("身份证号已脱敏（含 * 号），请填写完整的身份证号"))
         try:
             return parse_id_number(text)[0]
         except InvalidIdentity as exc:
             raise CellError(str(exc)) from None
 
     def describe(self):
-        return "18 位身份证号，请以文本格式填写（模板中该列已设为文本）"
+        return _("18 位身份证号，请以文本格式填写（模板中该列已设为文本）")
 
 
 class Mobile(Text):
     def __call__(self, value):
         text = super().__call__(value)
         if "*" in text:
-            raise CellError("手机号码已脱敏（含 * 号），请填写完整号码或留空")
+            raise CellError(_("手机号码已脱敏（含 * 号），请填写完整号码或留空"))
         try:
             return normalise_mobile(text)
         except InvalidIdentity as exc:
             raise CellError(str(exc)) from None
 
     def describe(self):
-        return "11 位中国大陆手机号码"
+        return _("11 位中国大陆手机号码")
 
 
 def duplicates(rows, field, header):
@@ -58,8 +60,8 @@ def duplicates(rows, field, header):
         if not value:
             continue
         if value in first:
-            row.error(header, f"{header}与第 {first[value].number} 行重复")
-            first[value].error(header, f"{header}与第 {row.number} 行重复")
+            row.error(header, _("%(column)s与第 %(n)s 行重复") % {"column": header, "n": first[value].number})
+            first[value].error(header, _("%(column)s与第 %(n)s 行重复") % {"column": header, "n": row.number})
         else:
             first[value] = row
 
@@ -67,34 +69,37 @@ def duplicates(rows, field, header):
 def check_org_dates(row, org, org_header, start, end=None):
     """The period [start, end) must lie within the organisation's life."""
     if org.established_on and start < org.established_on:
-        row.error("转入日期", f"转入日期早于该组织的成立日期（{org.established_on:%Y-%m-%d}）")
+        row.error("转入日期",
+                  _("转入日期早于该组织的成立日期（%(date)s）") % {"date": f"{org.established_on:%Y-%m-%d}"})
     if org.dissolved_on and (end is None or end > org.dissolved_on):
-        row.error(org_header, f"该组织已于 {org.dissolved_on:%Y-%m-%d} 撤销")
+        row.error(org_header, _("该组织已于 %(date)s 撤销") % {"date": f"{org.dissolved_on:%Y-%m-%d}"})
 
 
 class PersonImport(ImportSpec):
     kind = "people"
-    title = "人员"
+    title = gettext_lazy("人员")
     model = Person
     scope_column = "所在组织代码"
     columns = (
         Column("姓名", "name", Text(50), required=True),
         Column("身份证号", "id_number", IdNumber(), required=True, sensitive=True,
-               note="性别、出生日期取自身份证号"),
+               note=gettext_lazy("性别、出生日期取自身份证号")),
         Column("手机号码", "mobile", Mobile(), default=""),
-        Column("民族", "ethnicity", Text(20), default="汉族", note="留空为汉族"),
+        Column("民族", "ethnicity", Text(20), default="汉族", note=gettext_lazy("留空为汉族")),
         Column("学历", "education", Choice(Education.choices), default=""),
         Column("人员类别", "category", Choice(Category.choices), required=True),
         Column("职称/职务", "title", Text(50), default=""),
-        Column("干部层级", "cadre_level", Choice(CadreLevel.choices), default=CadreLevel.NONE, note="留空为“无”"),
+        Column("干部层级", "cadre_level", Choice(CadreLevel.choices), default=CadreLevel.NONE,
+               note=gettext_lazy("留空为“无”")),
         Column("政治面貌", "party_status", Choice(PartyStatus.choices), required=True),
         Column("当前面貌起始日期", "status_since", Date()),
-        Column("所在组织代码", "organization", Text(32), required=True, note="须为您有权管理的党支部、党总支或党委"),
-        Column("转入日期", "joined_on", Date(), note="组织关系生效日期，留空为导入当天"),
+        Column("所在组织代码", "organization", Text(32), required=True,
+               note=gettext_lazy("须为您有权管理的党支部、党总支或党委")),
+        Column("转入日期", "joined_on", Date(), note=gettext_lazy("组织关系生效日期，留空为导入当天")),
     )
-    notes = ("可直接导入“人员”列表导出的 Excel：多出的列（性别、出生日期、所在组织名称）会被忽略；"
-             "导出文件中已脱敏的身份证号（含 * 号）须改为完整号码。",
-             "身份证号已在系统中登记的人员不能重复导入。")
+    notes = (gettext_lazy("可直接导入“人员”列表导出的 Excel：多出的列（性别、出生日期、所在组织名称）会被忽略；"
+             "导出文件中已脱敏的身份证号（含 * 号）须改为完整号码。"),
+             gettext_lazy("身份证号已在系统中登记的人员不能重复导入。"))
 
     def prepare(self, run, rows):
         user = run.user
@@ -108,17 +113,17 @@ class PersonImport(ImportSpec):
         for row in rows:
             v = row.values
             if v.get("id_number") in registered:
-                row.error("身份证号", "该身份证号已登记")
+                row.error("身份证号", _("该身份证号已登记"))
             code = v.get("organization")
             if not code:
                 continue
             org = orgs.get(code)
             probe = Person(organization=org) if org else None
             if org is None or not (user.can("add", probe) and user.can("import", probe)):
-                row.error("所在组织代码", f"“{code}”：{self.scope_message}")
+                row.error("所在组织代码", _("“%(code)s”：%(reason)s") % {"code": code, "reason": self.scope_message})
                 continue
             if org.kind not in MEMBERSHIP_KINDS:
-                row.error("所在组织代码", "人员只能登记在党支部、党总支或党委，不能登记在党小组")
+                row.error("所在组织代码", _("人员只能登记在党支部、党总支或党委，不能登记在党小组"))
             check_org_dates(row, org, "所在组织代码", v.get("joined_on") or date.today())
 
     def create(self, run, row):
@@ -132,26 +137,29 @@ class PersonImport(ImportSpec):
             counts = Person.objects.filter(pk=obj.pk).aggregate(  # scope: rollback checked the right on obj
                 m=Count("memberships", distinct=True), s=Count("status_changes", distinct=True))
             if counts["m"] > 1:
-                return f"人员“{obj}”在导入后已有新的组织关系（如组织关系转接），无法撤销本次导入"
+                return _("人员“%(person)s”在导入后已有新的组织关系（如组织关系转接），无法撤销本次导入") % {
+                    "person": obj}
             if counts["s"] > 1:
-                return f"人员“{obj}”在导入后已有政治面貌变动，无法撤销本次导入"
+                return _("人员“%(person)s”在导入后已有政治面貌变动，无法撤销本次导入") % {"person": obj}
         return None
 
 
 class MembershipImport(ImportSpec):
     kind = "memberships"
-    title = "组织关系"
+    title = gettext_lazy("组织关系")
     model = Membership
     scope_column = "组织代码"
     columns = (
-        Column("身份证号", "person", IdNumber(), required=True, sensitive=True, note="须为您有权查看的已登记人员"),
+        Column("身份证号", "person", IdNumber(), required=True, sensitive=True,
+               note=gettext_lazy("须为您有权查看的已登记人员")),
         Column("组织代码", "organization", Text(32), required=True),
         Column("转入日期", "valid_from", Date(), required=True),
-        Column("转出日期", "valid_to", Date(), note="留空表示当前组织关系（每人只能有一条，且须为其当前所在组织）"),
+        Column("转出日期", "valid_to", Date(),
+               note=gettext_lazy("留空表示当前组织关系（每人只能有一条，且须为其当前所在组织）")),
         Column("说明", "note", Text(200), default=""),
     )
-    notes = ("用于补录人员的历史组织关系；同一人员的各段组织关系时间不能重叠。",
-             "调整人员当前所在组织请使用“组织关系转接”，不要用导入。")
+    notes = (gettext_lazy("用于补录人员的历史组织关系；同一人员的各段组织关系时间不能重叠。"),
+             gettext_lazy("调整人员当前所在组织请使用“组织关系转接”，不要用导入。"))
 
     def prepare(self, run, rows):
         user = run.user
@@ -170,18 +178,19 @@ class MembershipImport(ImportSpec):
             v = row.values
             person = people.get(v.get("person"))
             if v.get("person") and person is None:
-                row.error("身份证号", "身份证号对应的人员不存在或无权操作")
+                row.error("身份证号", _("身份证号对应的人员不存在或无权操作"))
             org = orgs.get(v.get("organization"))
             if v.get("organization"):
                 probe = Membership(organization=org) if org else None
                 if org is None or not (user.can("add", probe) and user.can("import", probe)):
-                    row.error("组织代码", f"“{v['organization']}”：{self.scope_message}")
+                    row.error("组织代码", _("“%(code)s”：%(reason)s") % {"code": v["organization"],
+                                                                    "reason": self.scope_message})
                     org = None
                 elif org.kind not in MEMBERSHIP_KINDS:
-                    row.error("组织代码", "组织关系只能在党支部、党总支或党委，不能在党小组")
+                    row.error("组织代码", _("组织关系只能在党支部、党总支或党委，不能在党小组"))
             start, end = v.get("valid_from"), v.get("valid_to")
             if start and end and end <= start:
-                row.error("转出日期", "转出日期须晚于转入日期")
+                row.error("转出日期", _("转出日期须晚于转入日期"))
                 continue
             if org and start:
                 check_org_dates(row, org, "组织代码", start, end)
@@ -189,18 +198,20 @@ class MembershipImport(ImportSpec):
                 continue
             if end is None:
                 if any(m.valid_to is None for m in existing[person.pk]):
-                    row.error("转出日期", "该人员已有当前组织关系，本行转出日期不能为空；"
-                                          "调整当前组织请使用“组织关系转接”")
+                    row.error("转出日期", _("该人员已有当前组织关系，本行转出日期不能为空；"
+                                          "调整当前组织请使用“组织关系转接”"))
                     continue
                 if org and org.pk != person.organization_id:
-                    row.error("组织代码", "转出日期为空表示当前组织关系，组织须为该人员当前所在组织；"
-                                          "调整请使用“组织关系转接”")
+                    row.error("组织代码", _("转出日期为空表示当前组织关系，组织须为该人员当前所在组织；"
+                                          "调整请使用“组织关系转接”"))
             for m in existing[person.pk]:
                 if overlaps(start, end, m.valid_from, m.valid_to):
-                    row.error("转入日期", f"与该人员已有的组织关系（{period(m.valid_from, m.valid_to)}）时间重叠")
+                    row.error("转入日期",
+                              _("与该人员已有的组织关系（%(period)s）时间重叠") % {"period": period(m.valid_from,
+                                                                                   m.valid_to)})
             for other in in_file[person.pk]:
                 if overlaps(start, end, other.values["valid_from"], other.values["valid_to"]):
-                    row.error("转入日期", f"与第 {other.number} 行的组织关系时间重叠")
+                    row.error("转入日期", _("与第 %(n)s 行的组织关系时间重叠") % {"n": other.number})
             in_file[person.pk].append(row)
 
     def create(self, run, row):
@@ -219,7 +230,9 @@ def overlaps(a_from, a_to, b_from, b_to):
 
 
 def period(start, end):
-    return f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}" if end else f"{start:%Y-%m-%d} 至今"
+    if end:
+        return _("%(start)s 至 %(end)s") % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"}
+    return _("%(start)s 至今") % {"start": f"{start:%Y-%m-%d}"}
 
 
 registry.register(PersonImport())

@@ -3,6 +3,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import VersionedModel
 from core.scoping import ScopedQuerySet
@@ -20,24 +21,24 @@ class Person(VersionedModel):
     Membership (members.services keeps them together); it is what restrict() scopes people by.
     """
 
-    name = models.CharField("姓名", max_length=50)
-    name_initials = models.CharField("姓名拼音首字母", max_length=50, db_index=True, editable=False)
-    name_pinyin = models.CharField("姓名全拼", max_length=200, db_index=True, editable=False)
-    gender = models.CharField("性别", max_length=10, choices=Gender.choices)
-    ethnicity = models.CharField("民族", max_length=20, default="汉族")
-    birth_date = models.DateField("出生日期")
-    id_number = models.CharField("身份证号", max_length=18, unique=True)
-    mobile = models.CharField("手机号码", max_length=11, blank=True)
-    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
-    category = models.CharField("人员类别", max_length=20, choices=Category.choices)
-    title = models.CharField("职称/职务", max_length=50, blank=True)
-    cadre_level = models.CharField("干部层级", max_length=10, choices=CadreLevel.choices, default=CadreLevel.NONE)
-    party_status = models.CharField("政治面貌", max_length=20, choices=PartyStatus.choices,
+    name = models.CharField(_("姓名"), max_length=50)
+    name_initials = models.CharField(_("姓名拼音首字母"), max_length=50, db_index=True, editable=False)
+    name_pinyin = models.CharField(_("姓名全拼"), max_length=200, db_index=True, editable=False)
+    gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("出生日期"))
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
+    education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
+    category = models.CharField(_("人员类别"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("职称/职务"), max_length=50, blank=True)
+    cadre_level = models.CharField(_("干部层级"), max_length=10, choices=CadreLevel.choices, default=CadreLevel.NONE)
+    party_status = models.CharField(_("政治面貌"), max_length=20, choices=PartyStatus.choices,
                                     default=PartyStatus.NONE)
-    status_since = models.DateField("当前面貌起始日期", null=True, blank=True)
+    status_since = models.DateField(_("当前面貌起始日期"), null=True, blank=True)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="people",
-                                     verbose_name="所在党组织")
-    note = models.TextField("备注", blank=True)
+                                     verbose_name=_("所在党组织"))
+    note = models.TextField(_("备注"), blank=True)
 
     scope_path_field = "organization__path"
     scope_org_field = "organization_id"
@@ -46,8 +47,8 @@ class Person(VersionedModel):
     sensitive_fields = {"id_number": "view_id_number", "mobile": "view_mobile"}
 
     class Meta:
-        verbose_name = "人员"
-        verbose_name_plural = "人员"
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
         ordering = ["organization__path", "name_pinyin", "id"]
         indexes = [models.Index(fields=["organization", "party_status"])]
 
@@ -74,9 +75,9 @@ class Person(VersionedModel):
         try:
             self.id_number, birth, gender = parse_id_number(self.id_number)
             if self.birth_date and self.birth_date != birth:
-                errors["birth_date"] = "出生日期与身份证号不一致"
+                errors["birth_date"] = _("出生日期与身份证号不一致")
             if self.gender and self.gender != gender:
-                errors["gender"] = "性别与身份证号不一致"
+                errors["gender"] = _("性别与身份证号不一致")
             self.birth_date = self.birth_date or birth
             self.gender = self.gender or gender
         except InvalidIdentity as exc:
@@ -86,7 +87,7 @@ class Person(VersionedModel):
         except InvalidIdentity as exc:
             errors["mobile"] = str(exc)
         if self.status_since and self.status_since > date.today():
-            errors["status_since"] = "日期不能晚于今天"
+            errors["status_since"] = _("日期不能晚于今天")
         if errors:
             raise ValidationError(errors)
 
@@ -103,15 +104,15 @@ class StatusChange(models.Model):
     """One change of party status, with its date. Never edited: the history of a person's status."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_changes",
-                               verbose_name="人员")
-    status = models.CharField("政治面貌", max_length=20, choices=PartyStatus.choices)
-    changed_on = models.DateField("变动日期")
-    note = models.CharField("说明", max_length=200, blank=True)
+                               verbose_name=_("人员"))
+    status = models.CharField(_("政治面貌"), max_length=20, choices=PartyStatus.choices)
+    changed_on = models.DateField(_("变动日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "政治面貌变动"
-        verbose_name_plural = "政治面貌变动"
+        verbose_name = _("政治面貌变动")
+        verbose_name_plural = _("政治面貌变动")
         ordering = ["person", "changed_on", "id"]
 
     def __str__(self):
@@ -128,12 +129,12 @@ class Membership(VersionedModel):
     """组织关系: the person belonged to the organisation from valid_from until valid_to (exclusive).
     Moving a member closes the open row and opens a new one; rows are never overwritten."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name="人员")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("人员"))
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships",
-                                     verbose_name="党组织")
-    valid_from = models.DateField("转入日期")
-    valid_to = models.DateField("转出日期", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
+                                     verbose_name=_("党组织"))
+    valid_from = models.DateField(_("转入日期"))
+    valid_to = models.DateField(_("转出日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -142,8 +143,8 @@ class Membership(VersionedModel):
     scope_person_field = "person_id"
 
     class Meta:
-        verbose_name = "组织关系"
-        verbose_name_plural = "组织关系"
+        verbose_name = _("组织关系")
+        verbose_name_plural = _("组织关系")
         ordering = ["person", "-valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["person"], condition=Q(valid_to__isnull=True),
@@ -166,20 +167,20 @@ class CommitteeSeat(VersionedModel):
     Lives in members, not orgs, because it points at a Person (orgs sits below members)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="seats",
-                                     verbose_name="党组织")
-    post = models.CharField("职务", max_length=20, choices=Post.choices)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="seats", verbose_name="任职人")
-    started_on = models.DateField("任职日期")
-    ended_on = models.DateField("离任日期", null=True, blank=True)
-    is_dual_leader = models.BooleanField("双带头人", default=False)
+                                     verbose_name=_("党组织"))
+    post = models.CharField(_("职务"), max_length=20, choices=Post.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="seats", verbose_name=_("任职人"))
+    started_on = models.DateField(_("任职日期"))
+    ended_on = models.DateField(_("离任日期"), null=True, blank=True)
+    is_dual_leader = models.BooleanField(_("双带头人"), default=False)
 
     scope_path_field = "organization__path"
     scope_org_field = "organization_id"
     scope_person_field = "person_id"
 
     class Meta:
-        verbose_name = "委员职务"
-        verbose_name_plural = "委员职务"
+        verbose_name = _("委员职务")
+        verbose_name_plural = _("委员职务")
         ordering = ["organization", "post", "-started_on"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "post"],
@@ -195,6 +196,6 @@ class CommitteeSeat(VersionedModel):
 
     def clean(self):
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
-            raise ValidationError({"ended_on": "离任日期不能早于任职日期"})
+            raise ValidationError({"ended_on": _("离任日期不能早于任职日期")})
         if self.is_dual_leader and self.post != Post.SECRETARY:
-            raise ValidationError({"is_dual_leader": "“双带头人”只标记在支部书记上"})
+            raise ValidationError({"is_dual_leader": _("“双带头人”只标记在支部书记上")})

@@ -2,6 +2,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit import services as audit
 from audit.models import Action
@@ -14,9 +15,11 @@ from .models import CommitteeSeat, Membership, Person, StatusChange
 
 def _check_org_open(organization, on_date):
     if organization.dissolved_on and on_date >= organization.dissolved_on:
-        raise BusinessRuleError(f"{organization.name} 已于 {organization.dissolved_on} 撤销")
+        raise BusinessRuleError(_("%(org)s 已于 %(date)s 撤销") % {"org": organization.name,
+                                                               "date": organization.dissolved_on})
     if organization.established_on and on_date < organization.established_on:
-        raise BusinessRuleError(f"{organization.name} 成立于 {organization.established_on}，日期不能早于成立日期")
+        raise BusinessRuleError(_("%(org)s 成立于 %(date)s，日期不能早于成立日期") % {
+            "org": organization.name, "date": organization.established_on})
 
 
 def create_person(user, *, joined_on=None, **fields):
@@ -35,19 +38,19 @@ def create_person(user, *, joined_on=None, **fields):
 
 def update_person(user, person, changes, expected_version=None):
     if "organization" in changes or "organization_id" in changes:
-        raise BusinessRuleError("调整所在组织请使用“组织关系转接”")
+        raise BusinessRuleError(_("调整所在组织请使用“组织关系转接”"))
     if "party_status" in changes:
-        raise BusinessRuleError("政治面貌变动请使用“面貌变动”")
+        raise BusinessRuleError(_("政治面貌变动请使用“面貌变动”"))
     return audit.update(user, person, changes, expected_version=expected_version)
 
 
 def change_status(user, person, status, on_date, note="", expected_version=None):
     if on_date > date.today():
-        raise BusinessRuleError("变动日期不能晚于今天")
+        raise BusinessRuleError(_("变动日期不能晚于今天"))
     with transaction.atomic():
         last = person.status_changes.order_by("-changed_on", "-id").first()
         if last and on_date < last.changed_on:
-            raise BusinessRuleError(f"变动日期不能早于上一次变动（{last.changed_on}）")
+            raise BusinessRuleError(_("变动日期不能早于上一次变动（%(date)s）") % {"date": last.changed_on})
         person = audit.update(user, person, {"party_status": status, "status_since": on_date},
                               expected_version=expected_version, audit_action=Action.STATUS, note=note)
         StatusChange.objects.create(person=person, status=status, changed_on=on_date, note=note)
@@ -64,13 +67,13 @@ def transfer(user, person, to_organization, on_date, note="", expected_version=N
         # The receiving organisation must be in scope too: nobody pushes people into another's tree.
         ensure(user, "add", Person(organization=to_organization))
         if to_organization.pk == fresh.organization_id:
-            raise BusinessRuleError("转入组织与当前组织相同")
+            raise BusinessRuleError(_("转入组织与当前组织相同"))
         if to_organization.kind not in ("branch", "general_branch", "committee"):
-            raise BusinessRuleError("组织关系只能转入党支部、党总支或党委，不能转入党小组")
+            raise BusinessRuleError(_("组织关系只能转入党支部、党总支或党委，不能转入党小组"))
         _check_org_open(to_organization, on_date)
         current = fresh.memberships.filter(valid_to__isnull=True).select_for_update().first()
         if current and on_date <= current.valid_from:
-            raise BusinessRuleError(f"转接日期必须晚于本次转入日期（{current.valid_from}）")
+            raise BusinessRuleError(_("转接日期必须晚于本次转入日期（%(date)s）") % {"date": current.valid_from})
         if current:
             current.valid_to = on_date
             current.version += 1
@@ -88,14 +91,14 @@ def appoint(user, organization, person, post, started_on, is_dual_leader=False):
     with transaction.atomic():
         if post == "secretary" and CommitteeSeat.objects.filter(organization=organization, post="secretary",
                                                                 ended_on__isnull=True).exists():
-            raise BusinessRuleError("该组织已有在任书记，请先办理原书记离任")
+            raise BusinessRuleError(_("该组织已有在任书记，请先办理原书记离任"))
         return audit.create(user, seat)
 
 
 def end_seat(user, seat, ended_on, expected_version=None):
     with transaction.atomic():
         if CommitteeSeat.objects.select_for_update().get(pk=seat.pk).ended_on:
-            raise BusinessRuleError("该委员已离任")
+            raise BusinessRuleError(_("该委员已离任"))
         return audit.update(user, seat, {"ended_on": ended_on}, expected_version=expected_version)
 
 

@@ -4,6 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import BusinessRuleError, StaleEdit
 from core.registry import detail_tabs
@@ -18,19 +20,19 @@ from .models import CommitteeSeat, Membership, Person
 
 class PersonListView(ObjectListView):
     model = Person
-    title = "人员"
+    title = gettext_lazy("人员")
     filterset_class = PersonFilterSet
     add_url = "/members/add/"
     import_url = "/imports/people/"
     columns = (
-        Column("name", "姓名", sort="name_pinyin"),
-        Column("gender", "性别"),
-        Column(lambda p: masking.masked(p, "id_number"), "身份证号", export=False),
-        Column(lambda p: masking.masked(p, "mobile"), "手机号码", export=False),
-        Column("organization.name", "所在组织", sort="organization__path"),
-        Column("party_status", "政治面貌", sort="party_status"),
-        Column("category", "人员类别"),
-        Column("cadre_level", "干部层级"),
+        Column("name", gettext_lazy("姓名"), sort="name_pinyin"),
+        Column("gender", gettext_lazy("性别")),
+        Column(lambda p: masking.masked(p, "id_number"), gettext_lazy("身份证号"), export=False),
+        Column(lambda p: masking.masked(p, "mobile"), gettext_lazy("手机号码"), export=False),
+        Column("organization.name", gettext_lazy("所在组织"), sort="organization__path"),
+        Column("party_status", gettext_lazy("政治面貌"), sort="party_status"),
+        Column("category", gettext_lazy("人员类别")),
+        Column("cadre_level", gettext_lazy("干部层级")),
     )
 
     def get_queryset(self, action="view"):
@@ -39,8 +41,9 @@ class PersonListView(ObjectListView):
     def export_rows(self, qs):
         """Exports carry the same columns, with ID and phone unmasked where the role allows (logged)."""
         user = self.request.user
-        headers = ["姓名", "性别", "身份证号", "手机号码", "民族", "出生日期", "学历", "人员类别", "职称/职务",
-                   "干部层级", "政治面貌", "当前面貌起始日期", "所在组织代码", "所在组织"]
+        headers = [_("姓名"), _("性别"), _("身份证号"), _("手机号码"), _("民族"), _("出生日期"), _("学历"),
+                   _("人员类别"), _("职称/职务"),
+                   _("干部层级"), _("政治面貌"), _("当前面貌起始日期"), _("所在组织代码"), _("所在组织")]
         id_q = user.scope_q(Person, "view_id_number")
         mobile_q = user.scope_q(Person, "view_mobile")
         id_ok = set(qs.filter(id_q).values_list("pk", flat=True)) if id_q is not None else set()
@@ -60,7 +63,10 @@ class PersonListView(ObjectListView):
 class PersonDetailView(ObjectDetailView):
     model = Person
     template_name = "members/person_detail.html"
-    tabs = (("overview", "概况"), ("memberships", "组织关系"), ("statuses", "面貌变动"), ("seats", "任职"))
+    tabs = (("overview", gettext_lazy("概况")), ("memberships", gettext_lazy("组织关系")), ("statuses",
+                                                                                      gettext_lazy("面貌变动")),
+            ("seats",
+                                                                                                              gettext_lazy("任职")))
 
     def tab_context(self, tab, obj):
         user = self.request.user
@@ -97,9 +103,9 @@ class PersonFormView(ObjectFormView):
 
 class PersonTransferView(ObjectActionView):
     model = Person
-    title = "组织关系转接"
+    title = gettext_lazy("组织关系转接")
     form_class = TransferForm
-    confirm_text = "原组织关系将于转接日期结束，新组织关系自该日起生效；历史记录完整保留。"
+    confirm_text = gettext_lazy("原组织关系将于转接日期结束，新组织关系自该日起生效；历史记录完整保留。")
 
     def form_kwargs(self):
         return {"obj": self.object, "user": self.request.user}
@@ -112,7 +118,7 @@ class PersonTransferView(ObjectActionView):
 
 class PersonStatusView(ObjectActionView):
     model = Person
-    title = "政治面貌变动"
+    title = gettext_lazy("政治面貌变动")
     form_class = StatusForm
 
     def form_kwargs(self):
@@ -126,15 +132,15 @@ class PersonStatusView(ObjectActionView):
 
 class MembershipListView(ObjectListView):
     model = Membership
-    title = "组织关系"
+    title = gettext_lazy("组织关系")
     filterset_class = MembershipFilterSet
     import_url = "/imports/memberships/"
     columns = (
-        Column("person.name", "姓名", sort="person__name_pinyin"),
-        Column("organization.name", "组织", sort="organization__path"),
-        Column("valid_from", "转入日期", sort="valid_from"),
-        Column("valid_to", "转出日期", sort="valid_to"),
-        Column("note", "说明"),
+        Column("person.name", gettext_lazy("姓名"), sort="person__name_pinyin"),
+        Column("organization.name", gettext_lazy("组织"), sort="organization__path"),
+        Column("valid_from", gettext_lazy("转入日期"), sort="valid_from"),
+        Column("valid_to", gettext_lazy("转出日期"), sort="valid_to"),
+        Column("note", gettext_lazy("说明")),
     )
 
     def get_queryset(self, action="view"):
@@ -149,14 +155,14 @@ class SeatFormView(ObjectFormView):
         self.organization = get_object_or_404(Organization.objects.restrict(request.user, "view"),
                                               pk=kwargs["org"]) if request.user.is_authenticated else None
         if self.organization is not None and not request.user.can("add", CommitteeSeat(organization=self.organization)):
-            raise PermissionDenied("您没有为该组织新增委员职务的权限")
+            raise PermissionDenied(_("您没有为该组织新增委员职务的权限"))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {"user": self.request.user, "organization": self.organization}
 
     def form_title(self):
-        return f"{self.organization.name}：新增委员职务"
+        return _("%(org)s：新增委员职务") % {"org": self.organization.name}
 
     def save(self, form):
         d = form.cleaned_data
@@ -166,7 +172,7 @@ class SeatFormView(ObjectFormView):
 
 def end_seat(request, pk):
     if request.method != "POST" or not request.user.is_authenticated:
-        raise Http404("未找到该记录")
+        raise Http404(_("未找到该记录"))
     seat = get_object_or_404(CommitteeSeat.objects.restrict(request.user, "view"), pk=pk)
     try:
         # A blank version (a form without it) means "no stale check", not a server error.
@@ -176,7 +182,7 @@ def end_seat(request, pk):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, "已办理离任")
+        messages.success(request, _("已办理离任"))
     return redirect(seat.get_absolute_url())
 
 
@@ -201,5 +207,6 @@ def organization_committee_tab(request, org):
         "can_elect": request.user.can("change", Term(organization=org)) and any(t.elected_on is None for t in terms)}
 
 
-detail_tabs.register("members", "党员", organization_members_tab, model="orgs.organization", order=10)
-detail_tabs.register("committee", "委员会与换届", organization_committee_tab, model="orgs.organization", order=20)
+detail_tabs.register("members", gettext_lazy("党员"), organization_members_tab, model="orgs.organization", order=10)
+detail_tabs.register("committee", gettext_lazy("委员会与换届"), organization_committee_tab, model="orgs.organization",
+                     order=20)

@@ -1,11 +1,12 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    COMMITTEE = "committee", "党委"
-    GENERAL_BRANCH = "general_branch", "党总支"
-    BRANCH = "branch", "党支部"
-    GROUP = "group", "党小组"
+    COMMITTEE = "committee", _("党委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+    GROUP = "group", _("党小组")
 
 
 # Which kinds may hang under which (a party group only inside a branch).
@@ -18,16 +19,16 @@ ALLOWED_CHILDREN = {
 
 
 class Composition(models.TextChoices):
-    TEACHER = "teacher", "教工"
-    STUDENT = "student", "学生"
-    STAFF = "staff", "职工"
-    RETIREE = "retiree", "离退休"
-    MASTER_PHD_JOINT = "master_phd_joint", "硕博联合"
-    TEACHER_STUDENT_JOINT = "teacher_student_joint", "师生联合"
-    MIXED = "mixed", "混合"
+    TEACHER = "teacher", _("教工")
+    STUDENT = "student", _("学生")
+    STAFF = "staff", _("职工")
+    RETIREE = "retiree", _("离退休")
+    MASTER_PHD_JOINT = "master_phd_joint", _("硕博联合")
+    TEACHER_STUDENT_JOINT = "teacher_student_joint", _("师生联合")
+    MIXED = "mixed", _("混合")
 
 
 class UnitKind(models.TextChoices):
-    COLLEGE = "college", "学院"
-    DEPARTMENT = "department", "部门"
-    OTHER = "other", "其他"
+    COLLEGE = "college", _("学院")
+    DEPARTMENT = "department", _("部门")
+    OTHER = "other", _("其他")

@@ -1,6 +1,8 @@
 """Configuration pages of the system administrator: units and rule versions (RULES.md as data)."""
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit import services as audit
 from core.errors import BusinessRuleError
@@ -20,10 +22,11 @@ class UnitForm(VersionedModelForm):
 
 class UnitListView(ObjectListView):
     model = Unit
-    title = "行政单位"
+    title = gettext_lazy("行政单位")
     add_url = "/orgs/units/add/"
-    columns = (Column("name", "名称", sort="name"), Column("code", "代码", sort="code"), Column("kind", "类别"),
-               Column("sort_order", "排序", sort="sort_order"))
+    columns = (Column("name", gettext_lazy("名称"), sort="name"), Column("code", gettext_lazy("代码"), sort="code"),
+               Column("kind", gettext_lazy("类别")),
+               Column("sort_order", gettext_lazy("排序"), sort="sort_order"))
 
 
 class UnitFormView(ObjectFormView):
@@ -41,10 +44,11 @@ class UnitFormView(ObjectFormView):
 
 
 class RuleVersionForm(forms.ModelForm):
-    key = forms.ChoiceField(label="规则", choices=[(k, RULE_LABELS.get(k, k)) for k in RULE_DEFAULTS])
-    value = forms.IntegerField(label="取值", min_value=0, max_value=100000)
-    organization = forms.ModelChoiceField(label="仅适用于（含下级）", required=False,
-                                          queryset=Organization.objects.none(), help_text="留空表示全校适用")
+    key = forms.ChoiceField(label=gettext_lazy("规则"), choices=[(k, RULE_LABELS.get(k, k)) for k in RULE_DEFAULTS])
+    value = forms.IntegerField(label=gettext_lazy("取值"), min_value=0, max_value=100000)
+    organization = forms.ModelChoiceField(label=gettext_lazy("仅适用于（含下级）"), required=False,
+                                          queryset=Organization.objects.none(),
+                                          help_text=gettext_lazy("留空表示全校适用"))
 
     class Meta:
         model = RuleVersion
@@ -64,17 +68,19 @@ def rule_label(rv):
 
 def rule_scope(rv):
     if not rv.scope_path:
-        return "全部组织"
+        return _("全部组织")
     name = getattr(rv, "scope_name", None)
-    return f"{name}（含下级）" if name else rv.scope_path
+    return _("%(org)s（含下级）") % {"org": name} if name else rv.scope_path
 
 
 class RuleVersionListView(ObjectListView):
     model = RuleVersion
-    title = "规则配置"
+    title = gettext_lazy("规则配置")
     add_url = "/orgs/rules/add/"
-    columns = (Column(rule_label, "规则", sort="key"), Column("effective_from", "生效日期", sort="effective_from"),
-               Column("value", "取值"), Column(rule_scope, "适用范围"), Column("note", "说明"))
+    columns = (Column(rule_label, gettext_lazy("规则"), sort="key"), Column("effective_from", gettext_lazy("生效日期"),
+                                                                          sort="effective_from"),
+               Column("value", gettext_lazy("取值")), Column(rule_scope, gettext_lazy("适用范围")), Column("note",
+                                                                                                     gettext_lazy("说明")))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -99,7 +105,7 @@ class RuleVersionFormView(ObjectFormView):
         return {"user": self.request.user}
 
     def form_title(self):
-        return "新增规则版本"
+        return _("新增规则版本")
 
     def save(self, form):
         d = form.cleaned_data
@@ -109,7 +115,7 @@ class RuleVersionFormView(ObjectFormView):
         with transaction.atomic():
             if RuleVersion.objects.restrict(self.request.user).filter(
                     key=rv.key, effective_from=rv.effective_from, scope_path=rv.scope_path).exists():
-                raise BusinessRuleError("同一规则在同一范围、同一生效日期已有版本")
+                raise BusinessRuleError(_("同一规则在同一范围、同一生效日期已有版本"))
             return audit.create(self.request.user, rv)
 
     def success_url(self, obj):

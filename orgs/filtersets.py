@@ -1,5 +1,6 @@
 import django_filters as filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.scoping import path_range
 
@@ -8,13 +9,13 @@ from .models import Organization, Unit
 
 
 class OrganizationFilterSet(filters.FilterSet):
-    q = filters.CharFilter(label="名称/代码", method="search")
-    kind = filters.ChoiceFilter(label="类别", choices=Kind.choices)
-    composition = filters.ChoiceFilter(label="构成", choices=Composition.choices)
+    q = filters.CharFilter(label=_("名称/代码"), method="search")
+    kind = filters.ChoiceFilter(label=_("类别"), choices=Kind.choices)
+    composition = filters.ChoiceFilter(label=_("构成"), choices=Composition.choices)
     unit = filters.ModelChoiceFilter(
-        label="所属单位", queryset=lambda request: Unit.objects.restrict(request.user if request else None))
-    within = filters.CharFilter(label="所属组织代码(含下级)", method="filter_within")
-    active = filters.BooleanFilter(label="未撤销", method="filter_active")
+        label=_("所属单位"), queryset=lambda request: Unit.objects.restrict(request.user if request else None))
+    within = filters.CharFilter(label=_("所属组织代码(含下级)"), method="filter_within")
+    active = filters.BooleanFilter(label=_("未撤销"), method="filter_active")
 
     class Meta:
         model = Organization

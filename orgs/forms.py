@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionedModelForm
 
@@ -35,7 +36,7 @@ class OrganizationForm(VersionedModelForm):
 
 
 class MoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(label="新的上级组织", queryset=Organization.objects.none(),
+    new_parent = forms.ModelChoiceField(label=_("新的上级组织"), queryset=Organization.objects.none(),
                                         widget=forms.Select(attrs={"class": "form-select"}))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -49,7 +50,7 @@ class MoveForm(forms.Form):
 
 
 class DissolveForm(forms.Form):
-    dissolved_on = forms.DateField(label="撤销日期", widget=forms.DateInput(attrs={"type": "date",
+    dissolved_on = forms.DateField(label=_("撤销日期"), widget=forms.DateInput(attrs={"type": "date",
                                                                                "class": "form-control"}))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -63,13 +64,13 @@ class TermForm(VersionedModelForm):
         model = Term
         fields = ["number", "started_on", "note"]
         widgets = {"started_on": forms.DateInput}
-        help_texts = {"started_on": "应换届日期按配置的任期年限自动计算"}
+        help_texts = {"started_on": _("应换届日期按配置的任期年限自动计算")}
 
 
 class ElectionForm(forms.Form):
-    elected_on = forms.DateField(label="换届选举日期", widget=forms.DateInput(attrs={"type": "date",
+    elected_on = forms.DateField(label=_("换届选举日期"), widget=forms.DateInput(attrs={"type": "date",
                                                                                "class": "form-control"}))
-    note = forms.CharField(label="说明", required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args, obj=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)

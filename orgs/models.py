@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.models import VersionedModel
 
@@ -15,14 +16,14 @@ def path_segment(pk):
 class Unit(VersionedModel):
     """The administrative unit (学院/部门) an organisation belongs to."""
 
-    code = models.CharField("单位代码", max_length=32, unique=True)
-    name = models.CharField("单位名称", max_length=100)
-    kind = models.CharField("类别", max_length=20, choices=UnitKind.choices, default=UnitKind.COLLEGE)
-    sort_order = models.IntegerField("排序", default=0)
+    code = models.CharField(_("单位代码"), max_length=32, unique=True)
+    name = models.CharField(_("单位名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=20, choices=UnitKind.choices, default=UnitKind.COLLEGE)
+    sort_order = models.IntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "行政单位"
-        verbose_name_plural = "行政单位"
+        verbose_name = _("行政单位")
+        verbose_name_plural = _("行政单位")
         ordering = ["sort_order", "code"]
 
     def __str__(self):
@@ -38,31 +39,31 @@ class Organization(VersionedModel):
     """A node of the one organisation tree. `parent` is the truth; `path` and `depth` are derived
     (see orgs.services.move and the check_tree / rebuild_tree commands)."""
 
-    code = models.CharField("组织代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=100)
-    short_name = models.CharField("简称", max_length=50, blank=True)
-    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    code = models.CharField(_("组织代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
-                               verbose_name="上级组织")
+                               verbose_name=_("上级组织"))
     # C collation on PostgreSQL (migration 0002) so that range comparisons on the path use the index.
-    path = models.CharField("路径", max_length=255, db_index=True, editable=False, default="")
-    depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
+    path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations",
-                             verbose_name="所属单位")
-    composition = models.CharField("构成", max_length=30, choices=Composition.choices, blank=True)
-    is_joint = models.BooleanField("联合支部", default=False)
-    is_temporary = models.BooleanField("临时支部", default=False)
-    established_on = models.DateField("成立日期", null=True, blank=True)
-    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
-    sort_order = models.IntegerField("排序", default=0)
-    note = models.TextField("备注", blank=True)
+                             verbose_name=_("所属单位"))
+    composition = models.CharField(_("构成"), max_length=30, choices=Composition.choices, blank=True)
+    is_joint = models.BooleanField(_("联合支部"), default=False)
+    is_temporary = models.BooleanField(_("临时支部"), default=False)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    sort_order = models.IntegerField(_("排序"), default=0)
+    note = models.TextField(_("备注"), blank=True)
 
     scope_path_field = "path"
     scope_org_field = "id"
 
     class Meta:
-        verbose_name = "党组织"
-        verbose_name_plural = "党组织"
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
         ordering = ["path"]
         indexes = [models.Index(fields=["kind", "path"])]
 
@@ -91,15 +92,16 @@ class Organization(VersionedModel):
         if self.parent_id:
             parent = self.parent
             if self.kind not in ALLOWED_CHILDREN.get(parent.kind, set()):
-                raise ValidationError({"parent": f"{parent.get_kind_display()}下不能设立{self.get_kind_display()}"})
+                raise ValidationError({"parent": _("%(parent)s下不能设立%(kind)s") % {
+                    "parent": parent.get_kind_display(), "kind": self.get_kind_display()}})
             if parent.dissolved_on and not self.dissolved_on:
-                raise ValidationError({"parent": "上级组织已撤销"})
+                raise ValidationError({"parent": _("上级组织已撤销")})
         elif self.kind != Kind.COMMITTEE:
-            raise ValidationError({"parent": "只有党委可以作为根组织，请选择上级组织"})
+            raise ValidationError({"parent": _("只有党委可以作为根组织，请选择上级组织")})
         if self.established_on and self.dissolved_on and self.dissolved_on < self.established_on:
-            raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期"})
+            raise ValidationError({"dissolved_on": _("撤销日期不能早于成立日期")})
         if self.kind != Kind.BRANCH and (self.is_joint or self.is_temporary):
-            raise ValidationError({"is_joint": "联合支部、临时支部标记只适用于党支部"})
+            raise ValidationError({"is_joint": _("联合支部、临时支部标记只适用于党支部")})
 
     def save(self, *args, **kwargs):
         creating = self.pk is None
@@ -122,19 +124,19 @@ class Term(VersionedModel):
     """换届: one term of an organisation's committee. The due date follows the configured term length."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="terms",
-                                     verbose_name="党组织")
-    number = models.PositiveSmallIntegerField("届次", default=1)
-    started_on = models.DateField("本届开始日期")
-    due_on = models.DateField("应换届日期", editable=False)
-    elected_on = models.DateField("实际换届日期", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+                                     verbose_name=_("党组织"))
+    number = models.PositiveSmallIntegerField(_("届次"), default=1)
+    started_on = models.DateField(_("本届开始日期"))
+    due_on = models.DateField(_("应换届日期"), editable=False)
+    elected_on = models.DateField(_("实际换届日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     scope_path_field = "organization__path"
     scope_org_field = "organization_id"
 
     class Meta:
-        verbose_name = "届次"
-        verbose_name_plural = "届次"
+        verbose_name = _("届次")
+        verbose_name_plural = _("届次")
         ordering = ["organization", "-started_on"]
         constraints = [models.UniqueConstraint(fields=["organization", "number"], name="term_number_unique")]
 
@@ -152,7 +154,7 @@ class Term(VersionedModel):
 
     def clean(self):
         if self.elected_on and self.started_on and self.elected_on < self.started_on:
-            raise ValidationError({"elected_on": "换届日期不能早于本届开始日期"})
+            raise ValidationError({"elected_on": _("换届日期不能早于本届开始日期")})
 
     def status(self, today=None):
         """'done', 'overdue', 'due_soon' or 'current' (warning window from the term.warn_days rule)."""

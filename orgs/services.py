@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from audit import services as audit
 from audit.models import Action
@@ -37,7 +38,7 @@ def create_organization(user, **fields):
 
 def update_organization(user, org, changes, expected_version=None):
     if "parent" in changes or "parent_id" in changes:
-        raise BusinessRuleError("请使用“移动”功能调整上级组织")
+        raise BusinessRuleError(_("请使用“移动”功能调整上级组织"))
     return audit.update(user, org, changes, expected_version=expected_version)
 
 
@@ -53,11 +54,12 @@ def move_organization(user, org, new_parent, expected_version=None):
 
             raise StaleEdit()
         if new_parent.path.startswith(org.path):
-            raise BusinessRuleError("不能把组织移动到它自己或它的下级组织之下")
+            raise BusinessRuleError(_("不能把组织移动到它自己或它的下级组织之下"))
         if org.kind not in ALLOWED_CHILDREN.get(new_parent.kind, set()):
-            raise BusinessRuleError(f"{new_parent.get_kind_display()}下不能设立{org.get_kind_display()}")
+            raise BusinessRuleError(_("%(parent)s下不能设立%(kind)s") % {
+                "parent": new_parent.get_kind_display(), "kind": org.get_kind_display()})
         if new_parent.dissolved_on:
-            raise BusinessRuleError("目标上级组织已撤销")
+            raise BusinessRuleError(_("目标上级组织已撤销"))
         before = snapshot(org)
         old_prefix = org.path
         new_prefix = new_parent.path + old_prefix.rstrip("/").rsplit("/", 1)[-1] + "/"
@@ -81,11 +83,11 @@ def dissolve_organization(user, org, on_date, expected_version=None):
         fresh = Organization.objects.select_for_update().get(pk=org.pk)
         ensure(user, "change", fresh)
         if fresh.dissolved_on:
-            raise BusinessRuleError("该组织已经撤销")
+            raise BusinessRuleError(_("该组织已经撤销"))
         if on_date > date.today():
-            raise BusinessRuleError("撤销日期不能晚于今天")
+            raise BusinessRuleError(_("撤销日期不能晚于今天"))
         if fresh.children.filter(dissolved_on__isnull=True).exists():
-            raise BusinessRuleError("该组织还有未撤销的下级组织，请先撤销或移走下级组织")
+            raise BusinessRuleError(_("该组织还有未撤销的下级组织，请先撤销或移走下级组织"))
         before_dissolve.send(sender=Organization, organization=fresh, on_date=on_date)
         return audit.update(user, fresh, {"dissolved_on": on_date}, expected_version=expected_version,
                             audit_action=Action.DISSOLVE)
@@ -97,12 +99,13 @@ def delete_organization(user, org):
     try:
         with transaction.atomic():
             if Organization.objects.filter(parent_id=org.pk).exists():
-                raise BusinessRuleError("该组织有下级组织，不能删除；如已不再存在，请使用“撤销”")
+                raise BusinessRuleError(_("该组织有下级组织，不能删除；如已不再存在，请使用“撤销”"))
             audit.delete(user, org)
     except ProtectedError as exc:
-        kinds = sorted({o._meta.verbose_name for o in exc.protected_objects})
+        kinds = sorted({str(o._meta.verbose_name) for o in exc.protected_objects})
         raise BusinessRuleError(
-            f"该组织仍有关联的{'、'.join(kinds)}记录，不能删除；如已不再存在，请使用“撤销”") from exc
+            _("该组织仍有关联的%(kinds)s记录，不能删除；如已不再存在，请使用“撤销”") % {
+                "kinds": "、".join(kinds)}) from exc
 
 
 def create_unit(user, **fields):
@@ -121,11 +124,11 @@ def record_election(user, organization, elected_on, note=""):
     with transaction.atomic():
         current = organization.terms.select_for_update().filter(elected_on__isnull=True).order_by("-number").first()
         if current is None:
-            raise BusinessRuleError("该组织还没有登记届次，请先登记本届开始日期")
+            raise BusinessRuleError(_("该组织还没有登记届次，请先登记本届开始日期"))
         if elected_on > date.today():
-            raise BusinessRuleError("换届日期不能晚于今天")
+            raise BusinessRuleError(_("换届日期不能晚于今天"))
         if elected_on < current.started_on:
-            raise BusinessRuleError(f"换届日期不能早于本届开始日期（{current.started_on}）")
+            raise BusinessRuleError(_("换届日期不能早于本届开始日期（%(date)s）") % {"date": current.started_on})
         late = (elected_on - current.due_on).days
         remark = f"；比应换届日期晚 {late} 天，超过一年须经批准" if late > 365 else ""
         audit.update(user, current, {"elected_on": elected_on}, note=(note + remark).strip("；"))
@@ -143,7 +146,7 @@ def expected_paths():
         if pk in result:
             return result[pk]
         if pk in visiting:
-            raise BusinessRuleError(f"组织树中存在循环（组织 {pk}）")
+            raise BusinessRuleError(_("组织树中存在循环（组织 %(pk)s）") % {"pk": pk})
         visiting.add(pk)
         parent = rows[pk]
         parent_path = resolve(parent)[0] if parent else ""

@@ -1,6 +1,8 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.scoping import path_range
 from core.views import Column, ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedView
@@ -13,19 +15,19 @@ from .models import Organization, Term
 
 class OrganizationListView(ObjectListView):
     model = Organization
-    title = "党组织"
+    title = gettext_lazy("党组织")
     filterset_class = OrganizationFilterSet
     add_url = "/orgs/add/"
     import_url = "/imports/orgs/"
     columns = (
-        Column("name", "名称", sort="name"),
-        Column("code", "代码", sort="code"),
-        Column("kind", "类别", sort="kind"),
-        Column("parent.name", "上级组织"),
-        Column("unit.name", "所属单位"),
-        Column("composition", "构成"),
-        Column("established_on", "成立日期", sort="established_on"),
-        Column("dissolved_on", "撤销日期"),
+        Column("name", gettext_lazy("名称"), sort="name"),
+        Column("code", gettext_lazy("代码"), sort="code"),
+        Column("kind", gettext_lazy("类别"), sort="kind"),
+        Column("parent.name", gettext_lazy("上级组织")),
+        Column("unit.name", gettext_lazy("所属单位")),
+        Column("composition", gettext_lazy("构成")),
+        Column("established_on", gettext_lazy("成立日期"), sort="established_on"),
+        Column("dissolved_on", gettext_lazy("撤销日期")),
     )
 
     def get_queryset(self, action="view"):
@@ -35,7 +37,7 @@ class OrganizationListView(ObjectListView):
 class OrganizationDetailView(ObjectDetailView):
     model = Organization
     template_name = "orgs/organization_detail.html"
-    tabs = (("overview", "概况"), ("children", "下级组织"))
+    tabs = (("overview", gettext_lazy("概况")), ("children", gettext_lazy("下级组织")))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -80,9 +82,9 @@ class OrganizationFormView(ObjectFormView):
 
 class OrganizationMoveView(ObjectActionView):
     model = Organization
-    title = "移动组织"
+    title = gettext_lazy("移动组织")
     form_class = MoveForm
-    confirm_text = "该组织及其全部下级组织将一并移动到新的上级组织之下。"
+    confirm_text = gettext_lazy("该组织及其全部下级组织将一并移动到新的上级组织之下。")
 
     def form_kwargs(self):
         return {"obj": self.object, "user": self.request.user}
@@ -95,9 +97,9 @@ class OrganizationMoveView(ObjectActionView):
 
 class OrganizationDissolveView(ObjectActionView):
     model = Organization
-    title = "撤销组织"
+    title = gettext_lazy("撤销组织")
     form_class = DissolveForm
-    confirm_text = "撤销后该组织保留全部历史记录，但不能再转入党员或设立下级组织。"
+    confirm_text = gettext_lazy("撤销后该组织保留全部历史记录，但不能再转入党员或设立下级组织。")
 
     def form_kwargs(self):
         return {"obj": self.object, "user": self.request.user}
@@ -110,9 +112,9 @@ class OrganizationDissolveView(ObjectActionView):
 
 class OrganizationDeleteView(ObjectActionView):
     model = Organization
-    title = "删除组织"
+    title = gettext_lazy("删除组织")
     permission_action = "delete"
-    confirm_text = "只有从未有过下级组织、人员和其他记录的组织可以删除；有历史的组织请使用“撤销”。"
+    confirm_text = gettext_lazy("只有从未有过下级组织、人员和其他记录的组织可以删除；有历史的组织请使用“撤销”。")
 
     def perform(self, form):
         parent = self.object.parent
@@ -132,7 +134,7 @@ class TermFormView(ObjectFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_title(self):
-        return f"{self.organization.name}：登记届次"
+        return _("%(org)s：登记届次") % {"org": self.organization.name}
 
     def save(self, form):
         d = form.cleaned_data
@@ -142,9 +144,9 @@ class TermFormView(ObjectFormView):
 
 class ElectionView(ObjectActionView):
     model = Organization
-    title = "登记换届选举"
+    title = gettext_lazy("登记换届选举")
     form_class = ElectionForm
-    confirm_text = "本届将于选举日期结束，并自该日起登记下一届；下一届的应换届日期按任期年限计算。"
+    confirm_text = gettext_lazy("本届将于选举日期结束，并自该日起登记下一届；下一届的应换届日期按任期年限计算。")
 
     def perform(self, form):
         d = form.cleaned_data

@@ -1,4 +1,6 @@
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from orgs.api.serializers import OrganizationRef
@@ -9,7 +11,7 @@ from ..models import RoleAssignment, User
 class UserSerializer(serializers.ModelSerializer):
     """账号（不含密码及其散列值）。"""
 
-    full_name = serializers.CharField(source="get_full_name", read_only=True, label="姓名")
+    full_name = serializers.CharField(source="get_full_name", read_only=True, label=gettext_lazy("姓名"))
 
     class Meta:
         model = User
@@ -19,9 +21,9 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True, label="账号")
+    username = serializers.CharField(source="user.username", read_only=True, label=gettext_lazy("账号"))
     organization_code = serializers.CharField(source="organization.code", read_only=True, allow_null=True,
-                                              label="组织代码")
+                                              label=gettext_lazy("组织代码"))
 
     class Meta:
         model = RoleAssignment
@@ -31,9 +33,9 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
 
 
 class RoleAssignmentCreateSerializer(serializers.ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), label="用户")
-    organization = OrganizationRef(label="组织", required=False, allow_null=True,
-                                   help_text="组织编号或组织代码；系统、安全、审计管理员为全局角色，留空")
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), label=gettext_lazy("用户"))
+    organization = OrganizationRef(label=gettext_lazy("组织"), required=False, allow_null=True,
+                                   help_text=gettext_lazy("组织编号或组织代码；系统、安全、审计管理员为全局角色，留空"))
 
     class Meta:
         model = RoleAssignment
@@ -49,19 +51,21 @@ class RoleAssignmentCreateSerializer(serializers.ModelSerializer):
 
 
 class TokenObtainSerializer(serializers.Serializer):
-    username = serializers.CharField(label="用户名", write_only=True)
-    password = serializers.CharField(label="密码", style={"input_type": "password"}, trim_whitespace=False,
+    username = serializers.CharField(label=gettext_lazy("用户名"), write_only=True)
+    password = serializers.CharField(label=gettext_lazy("密码"), style={"input_type": "password"},
+                                     trim_whitespace=False,
                                      write_only=True)
 
     def validate(self, attrs):
         user = authenticate(request=self.context.get("request"), username=attrs["username"],
                             password=attrs["password"])
         if user is None:
-            raise serializers.ValidationError("用户名或密码错误（连续失败 5 次将锁定 30 分钟）", code="authorization")
+            raise serializers.ValidationError(_("用户名或密码错误（连续失败 5 次将锁定 30 分钟）"),
+                                              code="authorization")
         attrs["user"] = user
         return attrs
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True, label="令牌",
-                                  help_text="之后的请求带上请求头 Authorization: Token <令牌>")
+    token = serializers.CharField(read_only=True, label=gettext_lazy("令牌"),
+                                  help_text=gettext_lazy("之后的请求带上请求头 Authorization: Token <令牌>"))

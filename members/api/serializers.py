@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from audit.models import Action
@@ -75,10 +77,14 @@ class PersonListSerializer(serializers.ListSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     """身份证号、手机号码按调用者的角色脱敏；返回明文时记录审计日志。"""
 
-    id_number = serializers.CharField(read_only=True, label="身份证号", help_text="无权查看时脱敏：4***************X")
-    mobile = serializers.CharField(read_only=True, label="手机号码", help_text="无权查看时脱敏：138****5678")
-    organization_code = serializers.CharField(source="organization.code", read_only=True, label="所在组织代码")
-    organization_name = serializers.CharField(source="organization.name", read_only=True, label="所在组织名称")
+    id_number = serializers.CharField(read_only=True, label=gettext_lazy("身份证号"),
+                                      help_text=gettext_lazy("无权查看时脱敏：4***************X"))
+    mobile = serializers.CharField(read_only=True, label=gettext_lazy("手机号码"),
+                                   help_text=gettext_lazy("无权查看时脱敏：138****5678"))
+    organization_code = serializers.CharField(source="organization.code", read_only=True,
+                                              label=gettext_lazy("所在组织代码"))
+    organization_name = serializers.CharField(source="organization.name", read_only=True,
+                                              label=gettext_lazy("所在组织名称"))
 
     class Meta:
         model = Person
@@ -100,13 +106,14 @@ class PersonSerializer(serializers.ModelSerializer):
 PERSON_FIELDS = ["name", "id_number", "gender", "birth_date", "ethnicity", "mobile", "education", "category",
                  "title", "cadre_level"]
 OPTIONAL = {"gender": {"required": False, "allow_blank": True},
-            "birth_date": {"required": False, "allow_null": True, "help_text": "可留空，自动取身份证号中的出生日期"}}
+            "birth_date": {"required": False, "allow_null": True,
+                           "help_text": gettext_lazy("可留空，自动取身份证号中的出生日期")}}
 
 
 class PersonCreateSerializer(serializers.ModelSerializer):
-    organization = OrganizationRef(label="所在党组织")
-    joined_on = serializers.DateField(required=False, label="转入/建档日期",
-                                      help_text="组织关系自此日期起生效，默认为今天")
+    organization = OrganizationRef(label=gettext_lazy("所在党组织"))
+    joined_on = serializers.DateField(required=False, label=gettext_lazy("转入/建档日期"),
+                                      help_text=gettext_lazy("组织关系自此日期起生效，默认为今天"))
 
     class Meta:
         model = Person
@@ -143,28 +150,33 @@ class PersonUpdateSerializer(serializers.ModelSerializer):
                 attrs.pop(field)
             elif not user.can(action, person):
                 label = Person._meta.get_field(field).verbose_name
-                raise serializers.ValidationError({field: f"您无权查看该人员的{label}，不能修改"})
+                raise serializers.ValidationError({field: _("您无权查看该人员的%(field)s，不能修改") % {
+                    "field": label}})
         return attrs
 
 
 class TransferSerializer(serializers.Serializer):
-    to_organization = OrganizationRef(label="转入组织")
-    on_date = serializers.DateField(label="转接日期")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="", label="说明")
+    to_organization = OrganizationRef(label=gettext_lazy("转入组织"))
+    on_date = serializers.DateField(label=gettext_lazy("转接日期"))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="",
+                                 label=gettext_lazy("说明"))
     version = VersionField()
 
 
 class StatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=PartyStatus.choices, label="新的政治面貌")
-    on_date = serializers.DateField(label="变动日期")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="", label="说明")
+    status = serializers.ChoiceField(choices=PartyStatus.choices, label=gettext_lazy("新的政治面貌"))
+    on_date = serializers.DateField(label=gettext_lazy("变动日期"))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="",
+                                 label=gettext_lazy("说明"))
     version = VersionField()
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True, label="姓名")
-    organization_code = serializers.CharField(source="organization.code", read_only=True, label="组织代码")
-    organization_name = serializers.CharField(source="organization.name", read_only=True, label="组织名称")
+    person_name = serializers.CharField(source="person.name", read_only=True, label=gettext_lazy("姓名"))
+    organization_code = serializers.CharField(source="organization.code", read_only=True,
+                                              label=gettext_lazy("组织代码"))
+    organization_name = serializers.CharField(source="organization.name", read_only=True,
+                                              label=gettext_lazy("组织名称"))
 
     class Meta:
         model = Membership

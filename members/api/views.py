@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
@@ -46,7 +47,7 @@ class PersonViewSet(ScopedViewSet):
     def update_record(self, obj, changes, version):
         return services.update_person(self.request.user, obj, changes, expected_version=version)
 
-    @extend_schema(summary="组织关系转接")
+    @extend_schema(summary=gettext_lazy("组织关系转接"))
     @action(detail=True, methods=["post"], scope_action="change")
     def transfer(self, request, pk=None):
         obj = self.get_object()
@@ -54,7 +55,7 @@ class PersonViewSet(ScopedViewSet):
         return self.output(services.transfer(request.user, obj, d["to_organization"], d["on_date"], d["note"],
                                              expected_version=d["version"]))
 
-    @extend_schema(summary="政治面貌变动")
+    @extend_schema(summary=gettext_lazy("政治面貌变动"))
     @action(detail=True, methods=["post"], scope_action="change")
     def status(self, request, pk=None):
         obj = self.get_object()

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -7,14 +8,14 @@ from ..models import Organization, Unit
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}],
-                      "description": "组织编号（id，数字）或组织代码（code，文本）"})
+                      "description": gettext_lazy("组织编号（id，数字）或组织代码（code，文本）")})
 class OrganizationRef(serializers.RelatedField):
     """An organisation the caller can see, given by id (a JSON number) or by code (text; a text of digits
     that matches no code is taken as an id). Anything else is 'not found', whether it exists or not."""
 
     default_error_messages = {
-        "not_found": "未找到组织“{value}”，或您无权访问该组织",
-        "invalid": "请填写组织编号（id）或组织代码（code）",
+        "not_found": gettext_lazy("未找到组织“{value}”，或您无权访问该组织"),
+        "invalid": gettext_lazy("请填写组织编号（id）或组织代码（code）"),
     }
 
     def __init__(self, **kwargs):
@@ -48,8 +49,8 @@ class OrganizationRef(serializers.RelatedField):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     parent_code = serializers.CharField(source="parent.code", read_only=True, allow_null=True,
-                                        label="上级组织代码")
-    is_active = serializers.BooleanField(read_only=True, label="未撤销")
+                                        label=gettext_lazy("上级组织代码"))
+    is_active = serializers.BooleanField(read_only=True, label=gettext_lazy("未撤销"))
 
     class Meta:
         model = Organization
@@ -71,8 +72,9 @@ EDITABLE = ["code", "name", "short_name", "kind", "unit", "composition", "is_joi
 
 
 class OrganizationCreateSerializer(serializers.ModelSerializer):
-    parent = OrganizationRef(label="上级组织", help_text="组织编号或组织代码；只在新增时设置，之后请用“移动”")
-    unit = UnitRef(required=False, allow_null=True, label="所属单位")
+    parent = OrganizationRef(label=gettext_lazy("上级组织"),
+                             help_text=gettext_lazy("组织编号或组织代码；只在新增时设置，之后请用“移动”"))
+    unit = UnitRef(required=False, allow_null=True, label=gettext_lazy("所属单位"))
 
     class Meta:
         model = Organization
@@ -80,7 +82,7 @@ class OrganizationCreateSerializer(serializers.ModelSerializer):
 
 
 class OrganizationUpdateSerializer(serializers.ModelSerializer):
-    unit = UnitRef(required=False, allow_null=True, label="所属单位")
+    unit = UnitRef(required=False, allow_null=True, label=gettext_lazy("所属单位"))
     version = VersionField()
 
     class Meta:
@@ -89,10 +91,10 @@ class OrganizationUpdateSerializer(serializers.ModelSerializer):
 
 
 class MoveSerializer(serializers.Serializer):
-    parent = OrganizationRef(label="新的上级组织", help_text="组织编号或组织代码")
+    parent = OrganizationRef(label=gettext_lazy("新的上级组织"), help_text=gettext_lazy("组织编号或组织代码"))
     version = VersionField()
 
 
 class DissolveSerializer(serializers.Serializer):
-    dissolved_on = serializers.DateField(label="撤销日期")
+    dissolved_on = serializers.DateField(label=gettext_lazy("撤销日期"))
     version = VersionField()

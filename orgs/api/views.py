@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
@@ -35,7 +36,7 @@ class OrganizationViewSet(ScopedViewSet):
     def delete_record(self, obj):
         services.delete_organization(self.request.user, obj)
 
-    @extend_schema(summary="移动组织（连同全部下级组织）")
+    @extend_schema(summary=gettext_lazy("移动组织（连同全部下级组织）"))
     @action(detail=True, methods=["post"], scope_action="change")
     def move(self, request, pk=None):
         obj = self.get_object()
@@ -43,7 +44,7 @@ class OrganizationViewSet(ScopedViewSet):
         return self.output(services.move_organization(request.user, obj, data["parent"],
                                                       expected_version=data["version"]))
 
-    @extend_schema(summary="撤销组织（保留历史）")
+    @extend_schema(summary=gettext_lazy("撤销组织（保留历史）"))
     @action(detail=True, methods=["post"], scope_action="change")
     def dissolve(self, request, pk=None):
         obj = self.get_object()
