@@ -1,6 +1,9 @@
 """The scoped viewset every app's API builds on (see core.api for why it lives apart)."""
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import authentication, exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -19,15 +22,47 @@ def action_for(viewset_action, default="view"):
     return ACTIONS.get(viewset_action, default)
 
 
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(label="错误说明")
+
+
+ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="请求有误：{字段: [原因]}，或 {detail: 原因}"),
+    401: OpenApiResponse(ErrorSerializer, description="未登录或令牌无效"),
+    403: OpenApiResponse(ErrorSerializer, description="无权执行此操作，或账号尚不能使用接口"),
+    404: OpenApiResponse(ErrorSerializer, description="记录不存在或不在您的范围内；列表的页码超出范围"),
+    409: OpenApiResponse(ErrorSerializer, description="记录已被他人修改（version 已过期），修改未保存"),
+}
+
+
 class ScopedSchema(AutoSchema):
     """Request bodies use the action's input serializer; responses always the read serializer, because
-    every write answers with the record as it now stands."""
+    every write answers with the record as it now stands. The error answers every scoped action can give
+    are documented too, so that clients (and the schema tests) can rely on the list."""
 
     def get_response_serializers(self):
+        read = getattr(self.view, "serializer_class", None) or super().get_response_serializers()
+        detail = "{" in self.path
         if self.method == "DELETE":
-            return None
-        read = getattr(self.view, "serializer_class", None)
-        return read or super().get_response_serializers()
+            codes, success = [400, 401, 403, 404], {204: None}
+        elif self._is_create_operation():
+            codes, success = [400, 401, 403], {201: read}
+        elif self.method in ("PUT", "PATCH", "POST"):
+            codes, success = [400, 401, 403, 404, 409], {200: read}
+        else:  # a list answers 400 to a bad filter and 404 to a page past the end
+            codes, success = [401, 403, 404] if detail else [400, 401, 403, 404], {200: read}
+        return {**success, **{code: ERRORS[code] for code in codes}}
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        # DRF drops allow_blank from read-only fields, so a model choice field with blank=True would be
+        # documented as never empty while the read serializers do answer "" for it.
+        if isinstance(field, serializers.ChoiceField) and field.read_only and not field.allow_blank:
+            model = getattr(getattr(field.parent, "Meta", None), "model", None)
+            try:
+                field.allow_blank = bool(model and model._meta.get_field(field.source).blank)
+            except FieldDoesNotExist:
+                pass
+        return super()._map_serializer_field(field, direction, bypass_extensions)
 
 
 class VersionField(serializers.IntegerField):
@@ -53,6 +88,9 @@ class ScopedViewSet(viewsets.ModelViewSet):
     authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
     permission_classes = [AccountReady]
     schema = ScopedSchema()
+    # Any path segment reaches get_object() (router default: no dots), so "/1.5/" is the API's JSON 404,
+    # not the site's HTML page.
+    lookup_value_regex = "[^/]+"
     scope_action = None
     input_serializers = {}
 

@@ -95,7 +95,9 @@ class TokenView(views.APIView):
                    403: OpenApiResponse(description="账号已锁定、须先修改初始密码，或为管理员账号")},
     )
     def post(self, request):
-        username = str(request.data.get("username", ""))[:150]
+        # A body that is not an object (a JSON list, a number) is the serializer's to refuse with 400.
+        data = request.data if hasattr(request.data, "get") else {}
+        username = str(data.get("username", ""))[:150]
         until = locked_until(username) if username else None
         if until:
             raise exceptions.PermissionDenied(
