@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import authentication, exceptions, serializers, status, viewsets
+from rest_framework import authentication, exceptions, permissions, serializers, status, views, viewsets
 from rest_framework.response import Response
 
 from .api import AccountReady
@@ -88,9 +88,6 @@ class ScopedViewSet(viewsets.ModelViewSet):
     authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
     permission_classes = [AccountReady]
     schema = ScopedSchema()
-    # Any path segment reaches get_object() (router default: no dots), so "/1.5/" is the API's JSON 404,
-    # not the site's HTML page.
-    lookup_value_regex = "[^/]+"
     scope_action = None
     input_serializers = {}
 
@@ -159,3 +156,16 @@ class ScopedViewSet(viewsets.ModelViewSet):
         raise NotImplementedError("写入须经由业务服务（services），不能直接 serializer.save()")
 
     perform_update = perform_create
+
+
+
+class NotFoundView(views.APIView):
+    """A path under a resource that no route matches (an id the router refuses, such as "1.5") is the
+    API's JSON 404, as a client expects, never the site's HTML page."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        raise exceptions.NotFound("未找到该记录")

@@ -1,9 +1,10 @@
 """One router for the whole API; each app registers its viewsets from its api/ package."""
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework import authentication, routers
 
 from accounts.api.views import RoleAssignmentViewSet, TokenView, UserViewSet
 from core.api import AccountReady
+from core.viewsets import NotFoundView
 from members.api.views import MembershipViewSet, PersonViewSet
 from orgs.api.views import OrganizationViewSet
 
@@ -26,4 +27,7 @@ router.register("users", UserViewSet, basename="user")
 urlpatterns = [
     path("token/", TokenView.as_view(), name="api-token"),
     *router.urls,
+    # Last, so only what nothing above matched; ending in "/" so that APPEND_SLASH still redirects.
+    re_path(r"^(?:{})/.+/$".format("|".join(prefix for prefix, _viewset, _name in router.registry)),
+            NotFoundView.as_view()),
 ]
