@@ -9,6 +9,7 @@ from orgs.api.serializers import OrganizationRef
 
 from .. import masking
 from ..choices import PartyStatus
+from ..identity import InvalidIdentity, normalise_mobile
 from ..models import Membership, Person
 
 
@@ -110,7 +111,23 @@ OPTIONAL = {"gender": {"required": False, "allow_blank": True},
                            "help_text": gettext_lazy("可留空，自动取身份证号中的出生日期")}}
 
 
-class PersonCreateSerializer(serializers.ModelSerializer):
+class MobileInput:
+    """RULES.md: a mainland mobile number is accepted with spaces, dashes and a leading +86 (the model keeps
+    its 11 digits), so the input may be longer than the stored value."""
+
+    def validate_mobile(self, value):
+        if self.instance is not None and value == masking.masked(self.instance, "mobile"):
+            return value  # the masked value sent back unchanged: validate() leaves the number as it is
+        try:
+            return normalise_mobile(value)
+        except InvalidIdentity as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
+MOBILE_INPUT = {"max_length": 20}
+
+
+class PersonCreateSerializer(MobileInput, serializers.ModelSerializer):
     organization = OrganizationRef(label=gettext_lazy("所在党组织"))
     joined_on = serializers.DateField(required=False, label=gettext_lazy("转入/建档日期"),
                                       help_text=gettext_lazy("组织关系自此日期起生效，默认为今天"))
@@ -118,13 +135,13 @@ class PersonCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [*PERSON_FIELDS, "party_status", "status_since", "organization", "joined_on", "note"]
-        extra_kwargs = OPTIONAL
+        extra_kwargs = {**OPTIONAL, "mobile": MOBILE_INPUT}
 
     def validate_id_number(self, value):
         return value.strip().upper()
 
 
-class PersonUpdateSerializer(serializers.ModelSerializer):
+class PersonUpdateSerializer(MobileInput, serializers.ModelSerializer):
     """Organisation and party status change through the transfer and status actions, which keep history.
     A masked value sent back unchanged is ignored; a sensitive field the caller may not see cannot be
     overwritten."""
@@ -134,7 +151,7 @@ class PersonUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [*PERSON_FIELDS, "note", "version"]
-        extra_kwargs = {**OPTIONAL, "id_number": {"required": False}, "mobile": {"required": False}}
+        extra_kwargs = {**OPTIONAL, "id_number": {"required": False}, "mobile": {"required": False, **MOBILE_INPUT}}
 
     def validate(self, attrs):
         person, user = self.instance, self.context["request"].user
