@@ -127,7 +127,8 @@ class GrantForm(forms.ModelForm):
         self.fields["user"].queryset = User.objects.restrict(user, "view").filter(is_active=True)
         self.fields["organization"].queryset = Organization.objects.restrict(user, "view").filter(
             dissolved_on__isnull=True).order_by("path")
-        self.fields["organization"].label_from_instance = lambda o: f"{'　' * o.depth}{o.name}（{o.code}）"
+        self.fields["organization"].label_from_instance = lambda o: _("%(indent)s%(name)s（%(code)s）") % {
+            "indent": "　" * o.depth, "name": o.name, "code": o.code}
         _style(self)
 
     def _post_clean(self):

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import VersionedModel
 from core.scoping import ScopedQuerySet, path_range
@@ -26,7 +27,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
         ordering = ["username"]
 
     def __str__(self):
@@ -120,7 +121,7 @@ class RoleAssignment(VersionedModel):
 
     class Meta:
         verbose_name = _("角色授权")
-        verbose_name_plural = _("角色授权")
+        verbose_name_plural = pgettext_lazy("plural", "角色授权")
         ordering = ["user", "role"]
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "organization"], name="role_assignment_unique"),

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -109,7 +109,7 @@ def _temporary_password_page(request, user, password, title):
 
 class UserListView(AdminPageMixin, ObjectListView):
     model = User
-    title = gettext_lazy("用户")
+    title = pgettext_lazy("plural", "用户")
     filterset_class = UserFilterSet
     add_url = "/accounts/users/add/"
     table_template = "accounts/_user_table.html"
@@ -117,7 +117,8 @@ class UserListView(AdminPageMixin, ObjectListView):
         Column("username", gettext_lazy("账号"), sort="username"),
         Column(lambda u: u.get_full_name(), gettext_lazy("姓名")),
         Column("person.name", gettext_lazy("对应人员")),
-        Column(lambda u: "、".join(sorted({a.get_role_display() for a in u.role_assignments.all()})),
+        Column(lambda u: pgettext("enumeration",
+                                  "、").join(sorted({a.get_role_display() for a in u.role_assignments.all()})),
                gettext_lazy("角色")),
         Column("is_active", gettext_lazy("启用")),
         Column("must_change_password", gettext_lazy("待改初始密码")),
@@ -199,7 +200,7 @@ class UserResetPasswordView(ObjectActionView):
 
 class RoleAssignmentListView(AdminPageMixin, ObjectListView):
     model = RoleAssignment
-    title = gettext_lazy("角色授权")
+    title = pgettext_lazy("plural", "角色授权")
     filterset_class = RoleAssignmentFilterSet
     add_url = "/accounts/assignments/add/"
     table_template = "accounts/_assignment_table.html"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet
 
@@ -10,7 +11,7 @@ class Action(models.TextChoices):
     UPDATE = "update", _("修改")
     DELETE = "delete", _("删除")
     MOVE = "move", _("移动")
-    DISSOLVE = "dissolve", _("撤销")
+    DISSOLVE = "dissolve", pgettext_lazy("dissolve an organisation", "撤销")
     TRANSFER = "transfer", _("组织关系变动")
     STATUS = "status", _("政治面貌变动")
     IMPORT = "import", _("导入")
@@ -54,7 +55,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = _("审计记录")
-        verbose_name_plural = _("审计记录")
+        verbose_name_plural = pgettext_lazy("plural", "审计记录")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["model", "object_id", "at"])]
 

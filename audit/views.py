@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from core.views import Column, ObjectListView
 
@@ -64,7 +64,7 @@ def changes_text(entry):
     def dash(value):
         return "—" if value is None else value
 
-    return "；".join(f"{k}: {dash(b)} → {dash(a)}" for k, b, a in display_changes(entry))
+    return pgettext("list separator", "；").join(f"{k}: {dash(b)} → {dash(a)}" for k, b, a in display_changes(entry))
 
 
 class AuditEntryListView(ObjectListView):

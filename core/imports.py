@@ -29,7 +29,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from .errors import BusinessRuleError, StaleEdit
 from .excel import FORMULA_PREFIXES
@@ -120,7 +120,7 @@ class Choice:
         self.choices = [(str(v), str(label)) for v, label in choices]
 
     def labels(self):
-        return "、".join(label for _v, label in self.choices)
+        return pgettext("enumeration", "、").join(label for _v, label in self.choices)
 
     def __call__(self, value):
         text = display(value)
@@ -300,9 +300,9 @@ class ImportSpec:
                         label = self._field_label(name)
                         messages = [_("%(label)s：%(message)s") % {"label": label,
                                                                   "message": m} if label else m for m in messages]
-                    row.error(header, "；".join(messages))
+                    row.error(header, pgettext("list separator", "；").join(messages))
             else:
-                row.error("", "；".join(exc.messages))
+                row.error("", pgettext("list separator", "；").join(exc.messages))
         elif isinstance(exc, (PermissionDenied, Http404)):
             row.error(self.scope_column, self.scope_message)
         elif isinstance(exc, (BusinessRuleError, StaleEdit)):
@@ -415,7 +415,7 @@ def map_headers(spec, sheet_rows):
     if not sheet_rows:
         raise FileRejected(_("文件是空的：第一个工作表没有任何内容"))
     number, header = sheet_rows[0]
-    expected = "、".join(c.header for c in spec.columns)
+    expected = pgettext("enumeration", "、").join(c.header for c in spec.columns)
     if number != 1:
         raise FileRejected(_("第 1 行应为列名（%(expected)s），请使用导入模板") % {"expected": expected})
     by_header = {c.header: c for c in spec.columns}
@@ -432,7 +432,7 @@ def map_headers(spec, sheet_rows):
     missing = [c.header for c in spec.columns if c.required and c.field not in found]
     if missing:
         raise FileRejected(_("缺少必填列：%(missing)s（第 1 行应为列名，请使用导入模板）") % {
-            "missing": "、".join(missing)})
+            "missing": pgettext("enumeration", "、").join(missing)})
     if len(sheet_rows) == 1:
         raise FileRejected(_("文件中没有数据行：第 1 行为列名，请从第 2 行起填写数据"))
     return found

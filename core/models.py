@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .scoping import ScopedQuerySet
 
@@ -45,7 +46,7 @@ class RuleVersion(models.Model):
 
     class Meta:
         verbose_name = _("规则版本")
-        verbose_name_plural = _("规则版本")
+        verbose_name_plural = pgettext_lazy("plural", "规则版本")
         ordering = ["key", "-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["key", "scope_path", "effective_from"], name="rule_version_unique")
@@ -90,7 +91,7 @@ class ImportBatch(models.Model):
     class Status(models.TextChoices):
         PREVIEW = "preview", _("待确认")
         COMMITTED = "committed", _("已导入")
-        ROLLED_BACK = "rolled_back", _("已撤销")
+        ROLLED_BACK = "rolled_back", pgettext_lazy("import batch", "已撤销")
 
     kind = models.CharField(_("导入类型"), max_length=30, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -111,7 +112,7 @@ class ImportBatch(models.Model):
 
     class Meta:
         verbose_name = _("导入批次")
-        verbose_name_plural = _("导入批次")
+        verbose_name_plural = pgettext_lazy("plural", "导入批次")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "kind", "status"])]
 

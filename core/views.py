@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 
 from .errors import BusinessRuleError, NotInScope, StaleEdit
@@ -290,7 +290,7 @@ class ObjectActionView(ScopedView):
             messages.error(request, OUT_OF_SCOPE_CHOICE)
             return self.render_to_response(self.get_context_data(form=form))
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, pgettext("list separator", "；").join(exc.messages))
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, _("%(action)s完成") % {"action": self.title})
         return redirect(url)

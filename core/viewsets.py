@@ -1,6 +1,8 @@
 """The scoped viewset every app's API builds on (see core.api for why it lives apart)."""
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
@@ -23,15 +25,15 @@ def action_for(viewset_action, default="view"):
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(label="错误说明")
+    detail = serializers.CharField(label=gettext_lazy("错误说明"))
 
 
 ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="请求有误：{字段: [原因]}，或 {detail: 原因}"),
-    401: OpenApiResponse(ErrorSerializer, description="未登录或令牌无效"),
-    403: OpenApiResponse(ErrorSerializer, description="无权执行此操作，或账号尚不能使用接口"),
-    404: OpenApiResponse(ErrorSerializer, description="记录不存在或不在您的范围内；列表的页码超出范围"),
-    409: OpenApiResponse(ErrorSerializer, description="记录已被他人修改（version 已过期），修改未保存"),
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description=gettext_lazy("请求有误：{字段: [原因]}，或 {detail: 原因}")),
+    401: OpenApiResponse(ErrorSerializer, description=gettext_lazy("未登录或令牌无效")),
+    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("无权执行此操作，或账号尚不能使用接口")),
+    404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("记录不存在或不在您的范围内；列表的页码超出范围")),
+    409: OpenApiResponse(ErrorSerializer, description=gettext_lazy("记录已被他人修改（version 已过期），修改未保存")),
 }
 
 
@@ -70,7 +72,8 @@ class VersionField(serializers.IntegerField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("help_text", "读取记录时的版本号（version）；记录已被他人修改时返回 409，修改不保存")
+        kwargs.setdefault("help_text",
+                          gettext_lazy("读取记录时的版本号（version）；记录已被他人修改时返回 409，修改不保存"))
         super().__init__(**kwargs)
 
 
@@ -108,10 +111,10 @@ class ScopedViewSet(viewsets.ModelViewSet):
         try:
             obj = self.scoped("view").get(**{self.lookup_field: lookup})
         except (self.queryset.model.DoesNotExist, ValueError, TypeError, DjangoValidationError):
-            raise exceptions.NotFound("未找到该记录") from None
+            raise exceptions.NotFound(_("未找到该记录")) from None
         action = self.scope_action_name()
         if action != "view" and not self.request.user.can(action, obj):
-            raise exceptions.PermissionDenied("您没有执行此操作的权限")
+            raise exceptions.PermissionDenied(_("您没有执行此操作的权限"))
         self.check_object_permissions(self.request, obj)
         return obj
 
@@ -127,7 +130,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     def create(self, request, *args, **kwargs):
         if request.user.scope_q(self.queryset.model, "add") is None:
-            raise exceptions.PermissionDenied("您没有新增此类记录的权限")
+            raise exceptions.PermissionDenied(_("您没有新增此类记录的权限"))
         obj = self.create_record(self.validated())
         return self.output(obj, status.HTTP_201_CREATED)
 
@@ -136,7 +139,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
         data = self.validated(obj, partial=partial)
         version = data.pop("version", None)
         if version is None:
-            raise exceptions.ValidationError({"version": ["请提供读取记录时的版本号，以免覆盖他人的修改"]})
+            raise exceptions.ValidationError({"version": [_("请提供读取记录时的版本号，以免覆盖他人的修改")]})
         changes = {name: value for name, value in data.items() if getattr(obj, name) != value}
         return self.output(self.update_record(obj, changes, version))
 
@@ -168,4 +171,4 @@ class NotFoundView(views.APIView):
     schema = None
 
     def initial(self, request, *args, **kwargs):
-        raise exceptions.NotFound("未找到该记录")
+        raise exceptions.NotFound(_("未找到该记录"))

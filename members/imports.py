@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from audit import services as audit
 from core.imports import CellError, Choice, Column, Date, ImportSpec, Text, registry
@@ -77,7 +77,7 @@ def check_org_dates(row, org, org_header, start, end=None):
 
 class PersonImport(ImportSpec):
     kind = "people"
-    title = gettext_lazy("人员")
+    title = pgettext_lazy("plural", "人员")
     model = Person
     scope_column = "所在组织代码"
     columns = (
@@ -146,7 +146,7 @@ class PersonImport(ImportSpec):
 
 class MembershipImport(ImportSpec):
     kind = "memberships"
-    title = gettext_lazy("组织关系")
+    title = pgettext_lazy("plural", "组织关系")
     model = Membership
     scope_column = "组织代码"
     columns = (

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import VersionedModel
 from core.scoping import ScopedQuerySet
@@ -48,7 +49,7 @@ class Person(VersionedModel):
 
     class Meta:
         verbose_name = _("人员")
-        verbose_name_plural = _("人员")
+        verbose_name_plural = pgettext_lazy("plural", "人员")
         ordering = ["organization__path", "name_pinyin", "id"]
         indexes = [models.Index(fields=["organization", "party_status"])]
 
@@ -112,7 +113,7 @@ class StatusChange(models.Model):
 
     class Meta:
         verbose_name = _("政治面貌变动")
-        verbose_name_plural = _("政治面貌变动")
+        verbose_name_plural = pgettext_lazy("plural", "政治面貌变动")
         ordering = ["person", "changed_on", "id"]
 
     def __str__(self):
@@ -144,7 +145,7 @@ class Membership(VersionedModel):
 
     class Meta:
         verbose_name = _("组织关系")
-        verbose_name_plural = _("组织关系")
+        verbose_name_plural = pgettext_lazy("plural", "组织关系")
         ordering = ["person", "-valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["person"], condition=Q(valid_to__isnull=True),
@@ -180,7 +181,7 @@ class CommitteeSeat(VersionedModel):
 
     class Meta:
         verbose_name = _("委员职务")
-        verbose_name_plural = _("委员职务")
+        verbose_name_plural = pgettext_lazy("plural", "委员职务")
         ordering = ["organization", "post", "-started_on"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "post"],

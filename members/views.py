@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.errors import BusinessRuleError, StaleEdit
 from core.registry import detail_tabs
@@ -20,7 +20,7 @@ from .models import CommitteeSeat, Membership, Person
 
 class PersonListView(ObjectListView):
     model = Person
-    title = gettext_lazy("人员")
+    title = pgettext_lazy("plural", "人员")
     filterset_class = PersonFilterSet
     add_url = "/members/add/"
     import_url = "/imports/people/"
@@ -63,7 +63,7 @@ class PersonListView(ObjectListView):
 class PersonDetailView(ObjectDetailView):
     model = Person
     template_name = "members/person_detail.html"
-    tabs = (("overview", gettext_lazy("概况")), ("memberships", gettext_lazy("组织关系")), ("statuses",
+    tabs = (("overview", gettext_lazy("概况")), ("memberships", pgettext_lazy("plural", "组织关系")), ("statuses",
                                                                                       gettext_lazy("面貌变动")),
             ("seats",
                                                                                                               gettext_lazy("任职")))
@@ -132,7 +132,7 @@ class PersonStatusView(ObjectActionView):
 
 class MembershipListView(ObjectListView):
     model = Membership
-    title = gettext_lazy("组织关系")
+    title = pgettext_lazy("plural", "组织关系")
     filterset_class = MembershipFilterSet
     import_url = "/imports/memberships/"
     columns = (
@@ -180,7 +180,7 @@ def end_seat(request, pk):
     except (BusinessRuleError, StaleEdit) as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, pgettext("list separator", "；").join(exc.messages))
     else:
         messages.success(request, _("已办理离任"))
     return redirect(seat.get_absolute_url())
@@ -207,6 +207,7 @@ def organization_committee_tab(request, org):
         "can_elect": request.user.can("change", Term(organization=org)) and any(t.elected_on is None for t in terms)}
 
 
-detail_tabs.register("members", gettext_lazy("党员"), organization_members_tab, model="orgs.organization", order=10)
+detail_tabs.register("members", pgettext_lazy("plural", "党员"), organization_members_tab, model="orgs.organization",
+                     order=10)
 detail_tabs.register("committee", gettext_lazy("委员会与换届"), organization_committee_tab, model="orgs.organization",
                      order=20)

@@ -2,7 +2,7 @@
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from audit import services as audit
 from core.errors import BusinessRuleError
@@ -22,7 +22,7 @@ class UnitForm(VersionedModelForm):
 
 class UnitListView(ObjectListView):
     model = Unit
-    title = gettext_lazy("行政单位")
+    title = pgettext_lazy("plural", "行政单位")
     add_url = "/orgs/units/add/"
     columns = (Column("name", gettext_lazy("名称"), sort="name"), Column("code", gettext_lazy("代码"), sort="code"),
                Column("kind", gettext_lazy("类别")),

@@ -1,6 +1,6 @@
 """Import of organisations from Excel (core.imports does the file, preview, commit and rollback)."""
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.imports import Choice, Column, Date, ImportSpec, Text, YesNo, registry
 
@@ -13,7 +13,7 @@ KIND_LABELS = dict(Kind.choices)
 
 class OrganizationImport(ImportSpec):
     kind = "orgs"
-    title = gettext_lazy("党组织")
+    title = pgettext_lazy("plural", "党组织")
     model = Organization
     scope_column = "上级组织代码"
     columns = (

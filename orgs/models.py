@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import VersionedModel
 
@@ -23,7 +24,7 @@ class Unit(VersionedModel):
 
     class Meta:
         verbose_name = _("行政单位")
-        verbose_name_plural = _("行政单位")
+        verbose_name_plural = pgettext_lazy("plural", "行政单位")
         ordering = ["sort_order", "code"]
 
     def __str__(self):
@@ -63,7 +64,7 @@ class Organization(VersionedModel):
 
     class Meta:
         verbose_name = _("党组织")
-        verbose_name_plural = _("党组织")
+        verbose_name_plural = pgettext_lazy("plural", "党组织")
         ordering = ["path"]
         indexes = [models.Index(fields=["kind", "path"])]
 
@@ -136,7 +137,7 @@ class Term(VersionedModel):
 
     class Meta:
         verbose_name = _("届次")
-        verbose_name_plural = _("届次")
+        verbose_name_plural = pgettext_lazy("plural", "届次")
         ordering = ["organization", "-started_on"]
         constraints = [models.UniqueConstraint(fields=["organization", "number"], name="term_number_unique")]
 

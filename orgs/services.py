@@ -7,6 +7,7 @@ from django.db.models import F, Value
 from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from audit import services as audit
 from audit.models import Action
@@ -105,7 +106,7 @@ def delete_organization(user, org):
         kinds = sorted({str(o._meta.verbose_name) for o in exc.protected_objects})
         raise BusinessRuleError(
             _("该组织仍有关联的%(kinds)s记录，不能删除；如已不再存在，请使用“撤销”") % {
-                "kinds": "、".join(kinds)}) from exc
+                "kinds": pgettext("enumeration", "、").join(kinds)}) from exc
 
 
 def create_unit(user, **fields):

@@ -2,7 +2,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.scoping import path_range
 from core.views import Column, ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedView
@@ -15,7 +15,7 @@ from .models import Organization, Term
 
 class OrganizationListView(ObjectListView):
     model = Organization
-    title = gettext_lazy("党组织")
+    title = pgettext_lazy("plural", "党组织")
     filterset_class = OrganizationFilterSet
     add_url = "/orgs/add/"
     import_url = "/imports/orgs/"

@@ -1,4 +1,6 @@
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, views
 from rest_framework.authtoken.models import Token
@@ -24,8 +26,8 @@ from .serializers import (
 
 # --- the account checks the web middleware makes, for the API (which cannot redirect) ---------------
 
-PASSWORD_FIRST = "请先在网页登录并修改初始密码，再使用接口"
-SECOND_FACTOR_FIRST = "管理员账号须在网页登录并完成二次验证后才能使用接口"
+PASSWORD_FIRST = gettext_lazy("请先在网页登录并修改初始密码，再使用接口")
+SECOND_FACTOR_FIRST = gettext_lazy("管理员账号须在网页登录并完成二次验证后才能使用接口")
 
 
 def password_changed(request):
@@ -87,12 +89,12 @@ class TokenView(views.APIView):
     serializer_class = TokenObtainSerializer
 
     @extend_schema(
-        summary="获取接口令牌",
-        description="用户名与密码换取令牌（Authorization: Token <令牌>）。与网页登录相同的锁定规则；"
-                    "须先修改初始密码；系统、安全、审计管理员不签发令牌。",
+        summary=gettext_lazy("获取接口令牌"),
+        description=gettext_lazy("用户名与密码换取令牌（Authorization: Token <令牌>）。与网页登录相同的锁定规则；"
+                    "须先修改初始密码；系统、安全、审计管理员不签发令牌。"),
         request=TokenObtainSerializer, auth=[],
-        responses={200: TokenSerializer, 400: OpenApiResponse(description="用户名或密码错误"),
-                   403: OpenApiResponse(description="账号已锁定、须先修改初始密码，或为管理员账号")},
+        responses={200: TokenSerializer, 400: OpenApiResponse(description=gettext_lazy("用户名或密码错误")),
+                   403: OpenApiResponse(description=gettext_lazy("账号已锁定、须先修改初始密码，或为管理员账号"))},
     )
     def post(self, request):
         # A body that is not an object (a JSON list, a number) is the serializer's to refuse with 400.
@@ -101,14 +103,15 @@ class TokenView(views.APIView):
         until = locked_until(username) if username else None
         if until:
             raise exceptions.PermissionDenied(
-                f"登录失败次数过多，账号已锁定至 {timezone.localtime(until):%H:%M}，请稍后再试")
+                _("登录失败次数过多，账号已锁定至 %(until)s，请稍后再试") % {
+                    "until": f"{timezone.localtime(until):%H:%M}"})
         serializer = TokenObtainSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         if user.must_change_password:
             raise exceptions.PermissionDenied(PASSWORD_FIRST)
         if user.has_role(*ADMIN_ROLES_NEEDING_TOTP):
-            raise exceptions.PermissionDenied("系统、安全、审计管理员须在网页登录并完成二次验证，不签发接口令牌")
+            raise exceptions.PermissionDenied(_("系统、安全、审计管理员须在网页登录并完成二次验证，不签发接口令牌"))
         token, _created = Token.objects.get_or_create(user=user)
         record(user, Action.LOGIN, model="accounts.user", object_id=user.pk, object_repr=user.username,
                note="获取接口令牌")
