@@ -52,9 +52,12 @@ test-pg: setup system-deps
 lint: setup
 	$(BIN)/ruff check .
 
-# Maintainers: refresh the English catalogue after changing UI strings (needs GNU gettext).
+# Maintainers: refresh the English catalogue after changing UI strings (needs GNU gettext), then fill
+# every new or fuzzy msgstr in locale/en/LC_MESSAGES/django.po (the msgids are the Chinese UI text).
+# Commit the compiled django.mo together with the .po: `make run` never compiles messages, so a fresh
+# machine without gettext still serves English; tests/test_i18n.py fails if the .mo is stale.
 messages: setup
-	$(MANAGE) makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
+	$(MANAGE) makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'staticfiles/*'
 	$(MANAGE) compilemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
