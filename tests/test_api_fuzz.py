@@ -71,7 +71,7 @@ def real_id(ids, path, value):
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, derandomize=True, database=None,
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 def test_every_operation_conforms_and_never_fails(case, fuzz):
     if case.path_parameters and "id" in case.path_parameters:
