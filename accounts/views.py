@@ -112,7 +112,7 @@ class UserListView(AdminPageMixin, ObjectListView):
     title = pgettext_lazy("plural", "用户")
     filterset_class = UserFilterSet
     add_url = "/accounts/users/add/"
-    table_template = "accounts/_user_table.html"
+    row_actions_template = "accounts/_user_actions.html"
     columns = (
         Column("username", gettext_lazy("账号"), sort="username"),
         Column(lambda u: u.get_full_name(), gettext_lazy("姓名")),
@@ -127,11 +127,6 @@ class UserListView(AdminPageMixin, ObjectListView):
 
     def get_queryset(self, action="view"):
         return super().get_queryset(action).select_related("person").prefetch_related("role_assignments")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_change_users"] = self.request.user.scope_q(User, "change") is not None
-        return ctx
 
 
 class UserCreateView(ScopedView):
@@ -203,7 +198,8 @@ class RoleAssignmentListView(AdminPageMixin, ObjectListView):
     title = pgettext_lazy("plural", "角色授权")
     filterset_class = RoleAssignmentFilterSet
     add_url = "/accounts/assignments/add/"
-    table_template = "accounts/_assignment_table.html"
+    row_actions_template = "accounts/_assignment_actions.html"
+    row_actions_action = "delete"
     columns = (
         Column("user.username", gettext_lazy("账号"), sort="user__username"),
         Column("role", gettext_lazy("角色"), sort="role"),
@@ -214,11 +210,6 @@ class RoleAssignmentListView(AdminPageMixin, ObjectListView):
 
     def get_queryset(self, action="view"):
         return super().get_queryset(action).select_related("user", "organization")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_revoke"] = self.request.user.scope_q(RoleAssignment, "delete") is not None
-        return ctx
 
 
 class GrantView(ObjectFormView):

@@ -58,6 +58,9 @@ class ScopedView(LoginRequiredMixin, TemplateView):
 class ObjectListView(ScopedView):
     template_name = "core/object_list.html"
     table_template = "core/_object_table.html"
+    # A per-row actions cell (e.g. 修改 · 重置密码), shown to users whose role grants `row_actions_action`.
+    row_actions_template = None
+    row_actions_action = "change"
     filterset_class = None
     columns = ()
     paginate_by = 50
@@ -116,6 +119,8 @@ class ObjectListView(ScopedView):
             add_url=self.add_url if self.add_url and self.may_add() else None,
             import_url=self.import_url, can_export=self.request.user.scope_q(self.model, "export") is not None,
             table_template=self.table_template,
+            row_actions_template=self.row_actions_template if self.row_actions_template and
+            self.request.user.scope_q(self.model, self.row_actions_action) is not None else None,
         )
         return ctx
 
