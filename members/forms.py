@@ -23,6 +23,11 @@ class PersonForm(VersionedModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if "mobile" in self.fields:
+            # Room for spaces, dashes and +86; the model stores the 11 digits.
+            self.fields["mobile"].max_length = 20
+            self.fields["mobile"].widget.attrs["maxlength"] = 20
+            self.fields["mobile"].validators = []
         self.fields["birth_date"].required = False
         self.fields["gender"].required = False
         self.fields["organization"].queryset = Organization.objects.restrict(user, "view").filter(

@@ -69,6 +69,11 @@ class Person(VersionedModel):
             self.gender = self.gender or gender
         except InvalidIdentity:
             pass  # clean() reports it
+        # Phones typed as "+86 139-0000-2222" are stored as their 11 digits: normalise before the length check.
+        try:
+            self.mobile = normalise_mobile(self.mobile)
+        except InvalidIdentity:
+            pass  # clean() reports it
         super().clean_fields(exclude)
 
     def clean(self):

@@ -197,3 +197,13 @@ def test_ending_a_seat_twice_is_refused(people):
         services.end_seat(SYSTEM, seat, date(2024, 6, 1))
     seat.refresh_from_db()
     assert seat.ended_on == date(2024, 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_person_form_accepts_a_phone_typed_with_spaces_and_country_code(users, login):
+    number = make_id_number("440305", date(1992, 4, 5), 31)
+    r = login(users.sec_a).post("/members/add/", {
+        "name": "孙悦", "id_number": number, "mobile": "+86 139-0000-2222", "category": "teacher", "ethnicity": "汉族",
+        "cadre_level": "none", "party_status": "full", "organization": users.ca_b1.pk})
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    assert Person.objects.get(id_number=number).mobile == "13900002222"
