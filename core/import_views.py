@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from . import imports
 from .errors import BusinessRuleError
 from .excel import xlsx_response
+from .import_template import template_workbook
 from .models import ImportBatch
 
 
@@ -144,6 +145,6 @@ class RollbackView(ImportView):
 
 class TemplateDownloadView(ImportView):
     def get(self, request, *args, **kwargs):
-        workbook = imports.template_workbook(self.spec)
+        workbook = template_workbook(self.spec)
         return xlsx_response(workbook, _("%(kind)s导入模板-%(date)s.xlsx") % {
             "kind": self.spec.title, "date": f"{timezone.localdate():%Y%m%d}"})
