@@ -48,6 +48,10 @@ PERMISSIONS = {
         "members.membership": ALL,
         "members.committeeseat": ALL,
         "core.importbatch": ALL,
+        "meetings.meeting": ALL,
+        "meetings.attendance": ALL,
+        "meetings.campaign": ALL,
+        "meetings.centralgroupmember": ALL,
     },
     Role.SECRETARY: {
         "orgs.organization": READ,
@@ -57,6 +61,10 @@ PERMISSIONS = {
         "members.membership": READ | {"add", "change", "import"},
         "members.committeeseat": READ | {"add", "change"},
         "core.importbatch": {"view", "add", "change"},
+        "meetings.meeting": ALL,
+        "meetings.attendance": ALL,
+        "meetings.campaign": READ,
+        "meetings.centralgroupmember": READ,
     },
     Role.MEMBER: {
         # Self-service: own profile and own records; the organisation they are assigned on.
@@ -64,6 +72,8 @@ PERMISSIONS = {
         "members.person": {"view", "view_id_number", "view_mobile"},
         "members.membership": {"view"},
         "members.committeeseat": {"view"},
+        "meetings.centralgroupmember": {"view"},
+        "meetings.attendance": {"view"},
     },
 }
 

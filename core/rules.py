@@ -28,6 +28,16 @@ RULE_DEFAULTS = {
     # Branch set-up (RULES.md): generally at most 50 members.
     "branch.max_members": [(date(2018, 1, 1), 50)],
     "branch.min_full_members": [(date(2018, 1, 1), 3)],
+    # 三会一课 and theme days (支部工作条例, 2018): how many periods a year each must be held in; 12 =
+    # monthly, 4 = quarterly, 1 = yearly, 0 = not required. Counted per branch (a group's per group).
+    "meeting.per_year.member_assembly": [(date(2018, 10, 1), 4)],
+    "meeting.per_year.branch_committee": [(date(2018, 10, 1), 12)],
+    "meeting.per_year.group_meeting": [(date(2018, 10, 1), 12)],
+    "meeting.per_year.party_lecture": [(date(2018, 10, 1), 4)],
+    "meeting.per_year.theme_day": [(date(2018, 10, 1), 12)],
+    "meeting.per_year.life_meeting": [(date(2018, 10, 1), 1)],
+    # Remind a branch this many days before a period closes with its meeting still missing.
+    "meeting.reminder_days": [(date(2018, 10, 1), 7)],
 }
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "orgs",
     "members",
     "accounts",
+    "meetings",
 ]
 
 MIDDLEWARE = [

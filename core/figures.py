@@ -1,0 +1,86 @@
+"""The figures registry (DESIGN, "Figures registry"): every number a report shows is a named query.
+
+An app's `figures.py` registers each figure with a code, title, unit and section, the model it counts,
+and a builder `(queryset, organization, period, as_of) -> queryset`. The queryset handed to the builder is
+already restricted to what the user may see, so a figure never counts records outside the user's scope;
+the figure's value and its drill-down list are the same queryset, so they cannot disagree.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @classmethod
+    def year(cls, year):
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @classmethod
+    def quarter(cls, year, q):
+        start = date(year, 3 * (q - 1) + 1, 1)
+        return cls(start, cls._month_end(year, 3 * q))
+
+    @classmethod
+    def month(cls, year, month):
+        return cls(date(year, month, 1), cls._month_end(year, month))
+
+    @staticmethod
+    def _month_end(year, month):
+        first_next = date(year + (month == 12), month % 12 + 1, 1)
+        return first_next - timedelta(days=1)
+
+    def __contains__(self, day):
+        return self.start <= day <= self.end
+
+    def __str__(self):
+        return f"{self.start:%Y-%m-%d}～{self.end:%Y-%m-%d}"
+
+
+@dataclass
+class Figure:
+    code: str
+    title: str
+    unit: str
+    section: str
+    model: type
+    builder: Callable
+    description: str = ""
+    # How the value is computed from the queryset: a count unless the figure says otherwise.
+    aggregate: Callable = field(default=lambda qs: qs.count())
+
+    def records(self, user, organization, period, as_of=None):
+        base = self.model.objects.restrict(user) if user is not None else self.model.objects.all()
+        return self.builder(base, organization, period, as_of or period.end)
+
+    def value(self, user, organization, period, as_of=None):
+        return self.aggregate(self.records(user, organization, period, as_of))
+
+
+class Registry:
+    def __init__(self):
+        self._figures = {}
+
+    def register(self, code, title, unit, section, model, description="", aggregate=None):
+        def decorator(builder):
+            if code in self._figures:
+                raise ValueError(f"figure {code} registered twice")
+            figure = Figure(code, title, unit, section, model, builder, description)
+            if aggregate is not None:
+                figure.aggregate = aggregate
+            self._figures[code] = figure
+            return builder
+        return decorator
+
+    def get(self, code):
+        return self._figures[code]
+
+    def all(self, section=None):
+        return [f for f in self._figures.values() if section is None or f.section == section]
+
+
+registry = Registry()
+SYSTEM_USER = None  # pass as `user` for an unrestricted value (management commands, demo checks)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "meetings"
+    verbose_name = _("组织生活与学习")
+
+    def ready(self):
+        from . import figures  # noqa: F401  (registers the meeting figures)
