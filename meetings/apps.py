@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import demo
+
 
 class MeetingsConfig(AppConfig):
     name = "meetings"
@@ -8,3 +10,4 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from . import figures  # noqa: F401  (registers the meeting figures)
+        demo.register("meetings.demo.build.build")  # the 2019 and current-year meetings of the demo

@@ -3,10 +3,12 @@ import time
 from django.contrib.auth import password_validation
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.roles import ADMIN_ROLES_NEEDING_TOTP, Role
 from accounts.services import create_user, grant
+from core import demo
 from core.scoping import SYSTEM
 from orgs.models import Organization
 
@@ -61,6 +63,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 state = build()
                 self.create_logins(state)
+                # The work apps' demo data (meetings...), registered in core.demo by the apps above members.
+                summaries = [import_string(path)(state) for path in demo.builders]
         except DemoBuildError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
@@ -69,6 +73,8 @@ class Command(BaseCommand):
             f"演示数据已生成，用时 {elapsed:.1f} 秒：行政单位 {c['units']} 个，党组织 {c['organizations']} 个"
             f"（其中党支部 {c['branches']} 个），人员 {c['people']} 名，组织关系 {c['memberships']} 条，"
             f"政治面貌变动 {c['status_changes']} 条，委员职务 {c['committee_seats']} 个，届次 {c['terms']} 个。"))
+        for summary in summaries:
+            self.stdout.write(summary)
         self.print_logins()
 
     def create_logins(self, state):
