@@ -5,6 +5,7 @@ from rest_framework import authentication, routers
 from accounts.api.views import RoleAssignmentViewSet, TokenView, UserViewSet
 from core.api import AccountReady
 from core.viewsets import NotFoundView
+from meetings.api.views import CampaignViewSet, MeetingViewSet
 from members.api.views import MembershipViewSet, PersonViewSet
 from orgs.api.views import OrganizationViewSet
 
@@ -23,6 +24,8 @@ router.register("people", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("role-assignments", RoleAssignmentViewSet, basename="roleassignment")
 router.register("users", UserViewSet, basename="user")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("campaigns", CampaignViewSet, basename="campaign")
 
 urlpatterns = [
     path("token/", TokenView.as_view(), name="api-token"),

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Background work (meeting reminders...): the Django tasks API backport and its database backend,
+    # so the embedded setup needs no broker. Worker: `manage.py db_worker`.
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "audit",
     "orgs",
@@ -82,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "accounts.context_processors.notifications",
             ],
         },
     }
@@ -173,8 +178,14 @@ SPECTACULAR_SETTINGS = {
     # The docs page must work offline: no validator badge fetched from swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # One name per choice set used under several field names (party_status, status).
-    "ENUM_NAME_OVERRIDES": {"PartyStatusEnum": "members.choices.PartyStatus"},
+    "ENUM_NAME_OVERRIDES": {"PartyStatusEnum": "members.choices.PartyStatus",
+                            "KindEnum": "orgs.choices.Kind", "MeetingKindEnum": "meetings.choices.Kind",
+                            "MeetingStatusEnum": "meetings.choices.Status",
+                            "AttendanceStatusEnum": "meetings.choices.AttendanceStatus"},
 }
+
+# Background tasks go to the database queue; `manage.py db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Imports: files above this size are refused before they are opened.
 QIANGJI_IMPORT_MAX_BYTES = 10 * 1024 * 1024

@@ -5,6 +5,8 @@ administrator scoped to one college (甲学院), authenticated by API token. Wha
 never a 5xx, its status code is one the schema documents for that operation, its content type is the
 documented one, and its body matches the documented schema. Examples are derandomised so that CI sends
 the same requests on every run."""
+from datetime import date
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -21,7 +23,11 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from audit.services import create
 from conftest import make_user
+from core.scoping import SYSTEM
+from meetings.models import Campaign, Meeting
+from meetings.services import create_meeting
 from members.models import Membership
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -48,6 +54,12 @@ def keep_connection():
 def fuzz(users, keep_connection):
     t = users
     admin = make_user("fuzz_admin", Role.ORG_ADMIN, t.ca)
+    for org in (t.ca, t.ca_b1, t.cb_b1):
+        create_meeting(SYSTEM, kind="party_lecture", organization=org, title="党课", held_on=date(2024, 3, 1),
+                       agenda=[{"title": "第一议题", "is_first_topic": True}])
+    for org in (t.ca, t.cb):
+        create(SYSTEM, Campaign(name="主题教育", organization=org, starts_on=date(2024, 1, 1),
+                                ends_on=date(2024, 12, 31)))
     t.token = Token.objects.create(user=admin).key
     # Generated ids almost never name a record; map non-negative integer ids onto real ones, in scope
     # (甲学院 and below) and out of it (校党委, 乙学院), so the detail operations reach real records too.
@@ -57,6 +69,8 @@ def fuzz(users, keep_connection):
         "/api/memberships/": list(Membership.objects.values_list("pk", flat=True)),
         "/api/role-assignments/": list(RoleAssignment.objects.values_list("pk", flat=True)),
         "/api/users/": list(User.objects.values_list("pk", flat=True)),
+        "/api/meetings/": list(Meeting.objects.values_list("pk", flat=True)),
+        "/api/campaigns/": list(Campaign.objects.values_list("pk", flat=True)),
     }
     return t
 
