@@ -11,3 +11,4 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from . import figures  # noqa: F401  (registers the meeting figures)
         demo.register("meetings.demo.build.build")  # the 2019 and current-year meetings of the demo
+        from .compliance_views import organization_compliance_tab  # noqa: F401  (registers the 合规日历 tab)

@@ -4,12 +4,15 @@ Levels: "own" counts the organisation's own meetings (a committee's own committe
 leadership team's seminars); "subtree" counts the whole subtree; "below" the subtree without itself.
 """
 from django.db.models import Count, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.figures import registry
 from core.scoping import path_range
+from orgs.models import Organization
 
 from .choices import Kind, Status
+from .compliance import APPLIES_TO, RULE_KINDS, RuleBook, percent, report, tally
 from .models import Attendance, Meeting
 
 SECTION = "political"  # 政治引领: study and organisational life
@@ -85,3 +88,38 @@ def attendance_rate(qs):
 def attendance(qs, org, period, as_of):
     return subtree(qs.filter(meeting__status=Status.HELD, meeting__held_on__gte=period.start,
                              meeting__held_on__lte=period.end), org, "meeting__organization__path")
+
+
+# --- compliance rate per rule (meetings/compliance.py) -----------------------------------------------
+# The drill-down is the organisations the rule binds in the subtree (those the rate is computed over);
+# the builder hands the aggregate what the rate is judged by, on the very queryset it returns, so the
+# value and the drill-down are one population.
+
+def _compliance_builder(kind):
+    def builder(qs, org, period, as_of):
+        lo, hi = path_range(org.path)
+        orgs = qs.filter(path__gte=lo, path__lt=hi, kind__in=sorted(APPLIES_TO[kind])).filter(
+            Q(established_on__isnull=True) | Q(established_on__lte=period.end),
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.start))
+        orgs.compliance_context = (kind, period, as_of)
+        return orgs
+    return builder
+
+
+def compliance_rate(orgs):
+    """Satisfied / due periods, in %, of the rule periods that close within the figure's period and by its
+    as_of date (compliance.tally: the same count as the compliance page's rates)."""
+    kind, period, as_of = orgs.compliance_context
+    rules = RuleBook.for_meetings()
+    satisfied = missing = 0
+    for year in range(period.start.year, period.end.year + 1):
+        s, m = tally(report(orgs, year, as_of, rules=rules, kinds=(kind,)), kind, as_of, period.start, period.end)
+        satisfied, missing = satisfied + s, missing + m
+    return percent(satisfied, missing)
+
+
+for _kind in RULE_KINDS:
+    registry.register(f"meetings.compliance.{_kind.value}", format_lazy(_("{kind}按期召开率"), kind=_kind.label),
+                      "%", SECTION, Organization,
+                      _("应召开该类会议的组织中，已到期的各期（月、季度或年度）召开了该类会议的比例"),
+                      aggregate=compliance_rate)(_compliance_builder(_kind))

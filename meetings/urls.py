@@ -25,5 +25,10 @@ urlpatterns += [
 ]
 
 # --- compliance calendar (meetings/compliance_views.py) --------------------------------------------
+from . import compliance_views  # noqa: E402
+
+urlpatterns += [
+    path("compliance/", compliance_views.ComplianceView.as_view(), name="compliance"),
+]
 
 # --- imports / exports (meetings/imports.py registers with core.imports) ---------------------------
