@@ -10,5 +10,6 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from . import figures  # noqa: F401  (registers the meeting figures)
+        from . import imports  # noqa: F401  (registers the meetings import with core.imports)
         demo.register("meetings.demo.build.build")  # the 2019 and current-year meetings of the demo
         from .compliance_views import organization_compliance_tab  # noqa: F401  (registers the 合规日历 tab)

@@ -32,3 +32,8 @@ urlpatterns += [
 ]
 
 # --- imports / exports (meetings/imports.py registers with core.imports) ---------------------------
+from . import export_views  # noqa: E402
+
+urlpatterns += [
+    path("export/", export_views.export_meetings, name="meeting_export"),
+]
