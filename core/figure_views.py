@@ -1,0 +1,150 @@
+"""The figures pages: every registered figure for an organisation and a year, and each figure's drill-down
+(exactly the records its value counts). Generic: the reports app grows them into the dashboard and the
+annual report. Core imports no domain app, so the organisation model is found through the figures' own
+models (see organization_model)."""
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from .excel import build_workbook, xlsx_response
+from .figures import Period, registry
+from .registry import recorder
+
+# Section codes the figures use, in report order (issue 5: political leadership, grassroots
+# organisations, party school, service); a section not listed here is shown under its code, last.
+SECTIONS = {
+    "political": gettext_lazy("政治引领"),
+    "grassroots": gettext_lazy("基层组织建设"),
+    "partyschool": gettext_lazy("党校教育培训"),
+    "service": gettext_lazy("服务群众"),
+}
+
+
+def organization_model():
+    """The organisation model, reached through a registered figure's model: every record hangs on the tree
+    through its scope path (`organization__path`, `meeting__organization__path`), whose last relation leads
+    to the organisation."""
+    for figure in registry.all():
+        model, parts = figure.model, (figure.model.scope_path_field or "").split("__")[:-1]
+        for part in parts:
+            model = model._meta.get_field(part).related_model
+        if parts:
+            return model
+    return None
+
+
+class FigureMixin(LoginRequiredMixin):
+    def organizations(self):
+        model = organization_model()
+        if model is None:
+            raise Http404(_("未找到该记录"))
+        return model.objects.restrict(self.request.user, "view")
+
+    def resolve(self):
+        """(organisation, year) from ?org=&year=: by default the user's top visible organisation and the
+        current year. An organisation outside the user's scope, or not an id at all, is not found."""
+        visible = self.organizations()
+        raw = self.request.GET.get("org", "").strip()
+        if raw:
+            if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+                raise Http404(_("未找到该记录"))
+            org = visible.filter(pk=int(raw)).first()
+            if org is None:
+                raise Http404(_("未找到该记录"))
+        else:
+            org = visible.order_by("depth", "path").first()
+        year = self.request.GET.get("year", "").strip()
+        year = int(year) if year.isascii() and year.isdigit() and 1900 <= int(year) <= 9999 else \
+            timezone.localdate().year
+        return org, year
+
+    @staticmethod
+    def query(org, year):
+        return urlencode({"org": org.pk, "year": year})
+
+
+class FigureIndexView(FigureMixin, TemplateView):
+    template_name = "core/figures.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        org, year = self.resolve()
+        sections = {}
+        if org is not None:
+            period, query = Period.year(year), self.query(org, year)
+            for figure in registry.all():
+                sections.setdefault(figure.section, []).append({
+                    "figure": figure, "value": figure.value(self.request.user, org, period),
+                    "url": f"{reverse('figure_detail', args=[figure.code])}?{query}"})
+        order = list(SECTIONS)
+        grouped = [(SECTIONS.get(code, code), items) for code, items in
+                   sorted(sections.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order),
+                                                           kv[0]))]
+        ctx.update(title=_("数据与统计"), organization=org, year=year, sections=grouped,
+                   organizations=self.organizations().order_by("path").only("pk", "name", "depth"))
+        return ctx
+
+
+class FigureDetailView(FigureMixin, TemplateView):
+    template_name = "core/figures_detail.html"
+    paginate_by = 50
+
+    def figure(self):
+        try:
+            return registry.get(self.kwargs["code"])
+        except KeyError:
+            raise Http404(_("未找到该统计项")) from None
+
+    def records(self, figure, org, year):
+        qs = figure.records(self.request.user, org, Period.year(year))
+        # The rows' str() usually names related records (the person of an attendance record): fetched in
+        # the same query, so the page costs the same whatever it shows.
+        qs = qs.select_related()
+        return qs if qs.ordered else qs.order_by("pk")
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def resolve_all(self):
+        figure = self.figure()
+        org, year = self.resolve()
+        if org is None:
+            raise Http404(_("未找到该记录"))
+        return figure, org, year
+
+    def export(self):
+        figure, org, year = self.resolve_all()
+        if self.request.user.scope_q(figure.model, "export") is None:
+            raise PermissionDenied(_("您没有导出此类记录的权限"))
+        qs = self.records(figure, org, year)
+        base = self.request.build_absolute_uri("/")[:-1]
+        rows = ([i, str(obj), base + obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""]
+                for i, obj in enumerate(qs.iterator(chunk_size=1000), start=1))
+        title = f"{figure.title}-{org}-{year}"
+        notes = [str(figure.title), str(figure.description), f"{org} {Period.year(year)}"]
+        wb = build_workbook([_("序号"), _("记录"), _("链接")], rows, title=str(figure.title), notes=notes)
+        recorder(self.request.user, "export", model=figure.model._meta.label_lower, object_repr=str(figure.title),
+                 note=f"统计项 {figure.code} 明细；组织 {org.pk}；{year} 年")
+        return xlsx_response(wb, f"{title}.xlsx")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        figure, org, year = self.resolve_all()
+        value = figure.value(self.request.user, org, Period.year(year))
+        page = Paginator(self.records(figure, org, year), self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.query(org, year)
+        ctx.update(title=figure.title, figure=figure, value=value, organization=org, year=year,
+                   period=Period.year(year), page=page, query=query,
+                   rows=[(obj, getattr(obj, "get_absolute_url", None)) for obj in page.object_list],
+                   index_url=f"{reverse('figures')}?{query}",
+                   can_export=self.request.user.scope_q(figure.model, "export") is not None)
+        return ctx

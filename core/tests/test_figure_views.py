@@ -1,0 +1,143 @@
+"""/figures/ and /figures/<code>/: every registered figure for an organisation and a year, and its
+drill-down, which is exactly the records behind the value (the meetings figures, with meetings created
+through meetings.services)."""
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from audit.models import AuditEntry
+from conftest import make_person
+from core.figures import Period, registry
+from core.scoping import SYSTEM
+from meetings import services
+from members.services import appoint
+
+pytestmark = pytest.mark.django_db
+
+CODE = "meetings.first_topic.branches"
+FIRST = [{"title": "第一议题学习", "is_first_topic": True}]
+
+
+def held(org, day, kind="branch_committee", agenda=FIRST, **extra):
+    return services.create_meeting(SYSTEM, kind=kind, organization=org, title="会议", held_on=day, agenda=agenda,
+                                   **extra)
+
+
+@pytest.fixture
+def meetings(users):
+    t = users
+    t.full2 = make_person(t.ca_b1, "刘洋", joined_on=date(2020, 1, 1))
+    appoint(SYSTEM, t.ca_b1, t.zhang, "secretary", date(2020, 1, 1))
+    t.a_meetings = [held(t.ca_b1, date(2024, 1, 1) + timedelta(days=7 * i)) for i in range(3)]
+    t.a_meetings.append(held(t.ca_b2, date(2024, 5, 6), kind="member_assembly"))
+    held(t.ca_b1, date(2024, 6, 1), agenda=[{"title": "普通议题"}])  # no first topic: not counted
+    held(t.ca_b1, date(2023, 6, 1))  # another year
+    t.b_meeting = held(t.cb_b1, date(2024, 3, 3))
+    return t
+
+
+def shown_value(html, code):
+    row = re.search(rf'data-code="{re.escape(code)}".*?figure-value"><a href="([^"]+)">([^<]+)</a>', html, re.S)
+    return row.group(2).strip(), row.group(1).replace("&amp;", "&")
+
+
+def drill_rows(html):
+    return re.findall(r'<td><a href="(/meetings/\d+/)">', html)
+
+
+def test_value_on_the_page_equals_the_registry_and_the_drill_down(login, meetings):
+    t = meetings
+    c = login(t.sec_a)
+    html = c.get("/figures/", {"org": t.ca.pk, "year": 2024}).content.decode()
+    value, url = shown_value(html, CODE)
+    expected = registry.get(CODE).value(t.sec_a, t.ca, Period.year(2024))
+    assert int(value) == expected == 4
+    detail = c.get(url)
+    assert detail.status_code == 200
+    page = detail.content.decode()
+    assert re.search(r'id="figure-value">4<', page)
+    links = drill_rows(page)
+    assert sorted(links) == sorted(m.get_absolute_url() for m in t.a_meetings)
+    assert str(t.a_meetings[0]) in page
+    assert "共 4 条" in page
+
+
+def test_every_registered_figure_is_listed_and_defaults_apply(login, meetings):
+    t = meetings
+    html = login(t.sec_a).get("/figures/").content.decode()
+    for figure in registry.all():
+        assert f'data-code="{figure.code}"' in html
+    # Default: the user's top visible organisation (甲学院党委 for its secretary) and the current year.
+    assert f'<option value="{t.ca.pk}" selected>' in html
+    assert f'value="{date.today().year}"' in html
+    assert f'value="{t.cb.pk}"' not in html  # the selector offers only what the user can see
+
+
+def test_other_college_sees_nothing_of_college_a(login, meetings):
+    t = meetings
+    c = login(t.sec_b)
+    assert c.get("/figures/", {"org": t.ca.pk, "year": 2024}).status_code == 404
+    assert c.get(f"/figures/{CODE}/", {"org": t.ca.pk, "year": 2024}).status_code == 404
+    assert c.get(f"/figures/{CODE}/", {"org": t.ca.pk, "year": 2024, "export": "xlsx"}).status_code == 404
+    # From the root's point of view college B's secretary counts only college B's meeting.
+    assert registry.get(CODE).value(t.sec_b, t.root, Period.year(2024)) == 1
+    html = c.get("/figures/", {"year": 2024}).content.decode()
+    assert shown_value(html, CODE)[0] == "1"
+    page = c.get(f"/figures/{CODE}/", {"org": t.cb.pk, "year": 2024}).content.decode()
+    assert drill_rows(page) == [t.b_meeting.get_absolute_url()]
+
+
+def test_unknown_figure_and_bad_parameters(login, meetings):
+    c = login(meetings.sec_a)
+    assert c.get("/figures/no.such.figure/").status_code == 404
+    assert c.get("/figures/", {"org": "abc"}).status_code == 404
+    assert c.get("/figures/", {"org": "99999999999999999999999"}).status_code == 404
+    assert c.get("/figures/", {"org": meetings.ca.pk, "year": "x"}).status_code == 200  # current year
+
+
+def test_export_of_the_drill_down(login, meetings):
+    t = meetings
+    response = login(t.sec_a).get(f"/figures/{CODE}/", {"org": t.ca.pk, "year": 2024, "export": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 4
+    assert {r[1] for r in rows} == {str(m) for m in t.a_meetings}
+    assert all(r[2].endswith(m) for r, m in zip(sorted(rows, key=lambda r: r[2]),
+                                                   sorted(m.get_absolute_url() for m in t.a_meetings), strict=True))
+    assert AuditEntry.objects.filter(action="export", actor=t.sec_a, model="meetings.meeting").exists()
+
+
+def test_attendance_drill_down_and_rate(login, meetings):
+    t = meetings
+    held(t.ca_b1, date(2024, 9, 3), kind="member_assembly", agenda=[],
+         attendance={t.zhang.pk: ("present", ""), t.full2.pk: ("absent", "")})
+    c = login(t.sec_a)
+    page = c.get("/figures/meetings.attendance_rate/", {"org": t.ca.pk, "year": 2024}).content.decode()
+    assert re.search(r'id="figure-value">50.0<', page)
+    assert "共 2 条" in page and "张嘉恒" in page
+
+
+def test_query_count_is_flat(login, meetings, django_assert_max_num_queries):
+    t = meetings
+    c = login(t.sec_a)
+    params = {"org": t.ca.pk, "year": 2024}
+    c.get(f"/figures/{CODE}/", params)
+    with CaptureQueriesContext(connection) as detail:
+        c.get(f"/figures/{CODE}/", params)
+    with CaptureQueriesContext(connection) as index:
+        c.get("/figures/", params)
+    for i in range(12):
+        held(t.ca_b2, date(2024, 7, 1) + timedelta(days=i), kind="theme_day")
+        held(t.ca_b1, date(2024, 8, 1) + timedelta(days=i))
+    with django_assert_max_num_queries(len(detail)):
+        assert c.get(f"/figures/{CODE}/", params).status_code == 200
+    with django_assert_max_num_queries(len(index)):
+        assert c.get("/figures/", params).status_code == 200
+    page = c.get("/figures/meetings.attendance_rate/", params)
+    assert page.status_code == 200
