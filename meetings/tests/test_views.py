@@ -148,6 +148,18 @@ class TestMeetingPages(MeetingViewTests, testing.ListTests, testing.ExportTests,
         assert t.wang.name not in body and "att-" not in body
 
 
+def test_edit_page_shows_recorded_attendance_and_reloads_it(client, meeting_case):
+    t = meeting_case.extra["tree"]
+    m = meeting_case.inside
+    client.force_login(t.sec_a)
+    body = client.get(f"/meetings/{m.pk}/edit/").content.decode()
+    assert f'id="att-{t.zhang.pk}-present" value="present" checked' in body
+    assert f'id="att-{t.full2.pk}-present" value="present">' in body  # expected, not yet recorded
+    body = client.get("/meetings/attendance-grid/", {"organization": t.ca_b1.pk, "kind": "member_assembly",
+                                                     "held_on": DAY.isoformat(), "meeting": m.pk}).content.decode()
+    assert f'id="att-{t.zhang.pk}-present" value="present" checked' in body
+
+
 class TestMeetingDelete(MeetingViewTests, testing.ActionTests):
     deletes = True
 
