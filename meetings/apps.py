@@ -9,7 +9,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("组织生活与学习")
 
     def ready(self):
-        from . import figures  # noqa: F401  (registers the meeting figures)
-        from . import imports  # noqa: F401  (registers the meetings import with core.imports)
+        from . import figures, imports  # noqa: F401  (register the meeting figures and the meetings import)
         demo.register("meetings.demo.build.build")  # the 2019 and current-year meetings of the demo
         from .compliance_views import organization_compliance_tab  # noqa: F401  (registers the 合规日历 tab)

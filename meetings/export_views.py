@@ -24,7 +24,8 @@ def export_meetings(request):
     qs = Meeting.objects.restrict(user, "export")
     code, year = request.GET.get("org", "").strip(), request.GET.get("year", "").strip()
     if code:
-        org = Organization.objects.restrict(user, "view").filter(code=code).first()
+        # A NUL names no organisation (PostgreSQL would refuse to compare it).
+        org = None if "\x00" in code else Organization.objects.restrict(user, "view").filter(code=code).first()
         if org is None:
             raise Http404(_("未找到该记录"))
         lo, hi = path_range(org.path)

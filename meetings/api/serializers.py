@@ -100,10 +100,20 @@ def attendance_map(rows):
     return result
 
 
+class MeetingOrganizationRef(OrganizationRef):
+    """An organisation by id or code; text with a NUL character names none (PostgreSQL refuses to compare
+    it, which would otherwise be a 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("not_found", value=data.replace("\x00", "")[:40])
+        return super().to_internal_value(data)
+
+
 WRITABLE = ["kind", "enlarged", "organization", "title", "held_on", "starts_at", "place", "status", "host",
             "recorder", "campaign", "minutes", "resolutions"]
 REFS = {
-    "organization": OrganizationRef(label=gettext_lazy("组织"), help_text=gettext_lazy("组织编号或组织代码")),
+    "organization": MeetingOrganizationRef(label=gettext_lazy("组织"), help_text=gettext_lazy("组织编号或组织代码")),
     "host": ScopedPrimaryKey(Person, required=False, allow_null=True, label=gettext_lazy("主持人（人员编号）")),
     "recorder": ScopedPrimaryKey(Person, required=False, allow_null=True, label=gettext_lazy("记录人（人员编号）")),
     "campaign": ScopedPrimaryKey(Campaign, required=False, allow_null=True, label=gettext_lazy("主题教育编号")),
@@ -153,7 +163,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class CampaignCreateSerializer(serializers.ModelSerializer):
-    organization = OrganizationRef(label=gettext_lazy("组织单位"), help_text=gettext_lazy("组织编号或组织代码"))
+    organization = MeetingOrganizationRef(label=gettext_lazy("组织单位"), help_text=gettext_lazy("组织编号或组织代码"))
 
     class Meta:
         model = Campaign

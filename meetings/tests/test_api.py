@@ -82,6 +82,7 @@ def test_create_with_agenda_and_attendance(login, branch):
     ({"kind": "开会"}, "kind", "不是合法选项"),
     ({"held_on": "2024-02-30"}, "held_on", "日期格式错误"),
     ({"organization": "CB-B1"}, "organization", "未找到组织“CB-B1”，或您无权访问该组织"),
+    ({"organization": "CA\x00"}, "organization", "未找到组织“CA”"),
     ({"attendance": [{"person": 0, "status": "present"}]}, "attendance", "未找到编号为 0 的记录"),
     # 王芳 is in college B: outside the secretary's scope, so she is "not found", never named.
     ({"attendance": [{"person": "$W", "status": "present"}]}, "attendance", "未找到编号为 $W 的记录"),

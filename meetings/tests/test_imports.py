@@ -180,6 +180,7 @@ def test_export_filters_and_refusals(branch, login):
     c = login(t.sec_a)
     assert load_workbook(io.BytesIO(exported(c, "?year=2024"))).worksheets[0].max_row == 2
     assert c.get("/meetings/export/?org=CB").status_code == 404
+    assert c.get("/meetings/export/", {"org": "C\x00"}).status_code == 404
     assert c.get("/meetings/export/?year=abc").status_code == 404
     assert login(t.member).get("/meetings/export/").status_code == 403
 
