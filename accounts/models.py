@@ -158,3 +158,41 @@ class RoleAssignment(VersionedModel):
             # An administrator who also held an organisation role would see people, which none of the
             # three may.
             raise ValidationError({"role": _("该账号为系统、安全或审计管理员，不得同时担任其他角色（三员分立）")})
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    def restrict(self, user, action="view"):
+        """A notification is its recipient's alone, whatever roles anyone holds."""
+        if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+            return self.none()
+        return self.filter(user_id=user.pk)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app message to one user (reminders of meetings due, tasks due...). `dedupe_key` makes a
+    repeated run of a reminder job create nothing new."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人"))
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    dedupe_key = models.CharField(_("去重键"), max_length=200, unique=True, null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = pgettext_lazy("plural", "通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.link or "/accounts/notifications/"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("assignments/", views.RoleAssignmentListView.as_view(), name="assignment_list"),
     path("assignments/add/", views.GrantView.as_view(), name="assignment_add"),
     path("assignments/<int:pk>/revoke/", views.RevokeView.as_view(), name="assignment_revoke"),
+    # notifications (accounts/notification_views.py)
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification_open"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
 ]
