@@ -124,7 +124,9 @@ class ComplianceView(LoginRequiredMixin, TemplateView):
         return ctx
 
     def subtree_context(self, orgs, org, year, as_of, rules):
-        entries = report(subtree_orgs(orgs, org), year, as_of, Meeting.objects.restrict(self.request.user), rules)
+        # The parent names a party group (groups are often just "第一党小组"); joined, not a query per row.
+        entries = report(subtree_orgs(orgs, org).select_related("parent"), year, as_of,
+                         Meeting.objects.restrict(self.request.user), rules)
         show_all = bool(self.request.GET.get("all"))
         listed = [e for e in entries if e.organization.pk != org.pk and (show_all or e.missing)]
         page = Paginator(listed, self.per_page).get_page(self.request.GET.get("page"))
