@@ -313,6 +313,13 @@ class TestPages:
         assert sum(cell["span"] for cell in cal["theme_day"]["cells"]) == 12
         assert q1["link"].replace("&", "&amp;") in html
 
+    def test_months_not_required_span_the_grid(self, users, login):
+        t = users
+        RuleVersion.objects.create(key="meeting.per_year.theme_day", effective_from=date(2019, 10, 1), value=0)
+        r = login(t.sec_a).get(f"/meetings/compliance/?org={t.ca_b1.pk}&year=2019")
+        cells = {line["row"].kind: line for line in r.context["calendar"]}["theme_day"]["cells"]
+        assert [cell["span"] for cell in cells] == [1] * 9 + [3] and cells[-1]["state"] == "none"
+
     def test_committee_lists_organisations_behind(self, users, login):
         t = users
         for m in range(1, 13):
@@ -352,6 +359,8 @@ class TestPages:
         assert r.status_code == 200
         assert 'id="compliance-calendar"' in r.content.decode()
         assert ("compliance", "合规日历") in [(k, str(label)) for k, label in r.context["tabs"]]
+        r = login(t.sec_a).get(f"/orgs/{t.ca.pk}/?tab=compliance")
+        assert r.status_code == 200 and 'id="compliance-calendar"' not in r.content.decode()
 
     def test_subtree_page_queries_do_not_grow_with_branches(self, users, login, django_assert_max_num_queries):
         t = users
