@@ -30,6 +30,11 @@ class OrganizationRef(serializers.RelatedField):
         qs = self.get_queryset()
         if isinstance(data, bool) or not isinstance(data, (int, str)):
             self.fail("invalid")
+        # Values no database row can hold (a NUL character, an id past bigint) name no organisation; PostgreSQL
+        # would refuse to even compare them.
+        if (isinstance(data, str) and "\x00" in data) or (isinstance(data, int) and not 0 < data < 2 ** 63) \
+                or (isinstance(data, str) and data.strip().isdigit() and int(data.strip()) >= 2 ** 63):
+            self.fail("not_found", value=str(data).replace("\x00", "")[:40])
         if isinstance(data, int):
             found = qs.filter(pk=data).first()
         else:

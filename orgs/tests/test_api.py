@@ -208,3 +208,18 @@ class TestWrite:
         assert response.status_code == 204
         assert not Organization.objects.filter(pk=users.ca_g1.pk).exists()
         assert AuditEntry.objects.filter(action="delete", object_id=str(users.ca_g1.pk)).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["CA\x00", 2 ** 70, str(2 ** 70), -1])
+def test_organisation_values_no_row_can_hold_are_not_found(users, value):
+    from rest_framework.test import APIClient
+
+    from members.identity import make_id_number
+
+    client = APIClient()
+    client.force_authenticate(users.org_admin)
+    r = client.post("/api/people/", {"name": "周", "id_number": make_id_number("440305", date(1990, 1, 1), 5),
+                                     "category": "staff", "organization": value}, format="json")
+    assert r.status_code in (400, 404), r.content
+    assert "未找到组织" in r.content.decode()
