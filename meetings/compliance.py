@@ -30,15 +30,16 @@ from .models import Meeting
 # The rules of the calendar, in display order.
 RULE_KINDS = (Kind.MEMBER_ASSEMBLY, Kind.BRANCH_COMMITTEE, Kind.GROUP_MEETING, Kind.PARTY_LECTURE,
               Kind.THEME_DAY, Kind.LIFE_MEETING)
-# Which organisation kinds each rule binds: the 三会一课 and theme days bind branches (and general
-# branches, which run their own committee and members' life); group meetings bind party groups.
+# Which organisation kinds each rule binds: the frequencies of the branch work regulations (RULES.md) bind
+# party branches; group meetings bind party groups. General branches hold such meetings too, and they count
+# in the figures, but no frequency is set for them.
 APPLIES_TO = {
-    Kind.MEMBER_ASSEMBLY: {"branch", "general_branch"},
-    Kind.BRANCH_COMMITTEE: {"branch", "general_branch"},
+    Kind.MEMBER_ASSEMBLY: {"branch"},
+    Kind.BRANCH_COMMITTEE: {"branch"},
     Kind.GROUP_MEETING: {"group"},
-    Kind.PARTY_LECTURE: {"branch", "general_branch"},
-    Kind.THEME_DAY: {"branch", "general_branch"},
-    Kind.LIFE_MEETING: {"branch", "general_branch"},
+    Kind.PARTY_LECTURE: {"branch"},
+    Kind.THEME_DAY: {"branch"},
+    Kind.LIFE_MEETING: {"branch"},
 }
 BOUND_ORG_KINDS = set().union(*APPLIES_TO.values())
 

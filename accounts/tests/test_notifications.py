@@ -92,3 +92,13 @@ class TestPages:
 
     def test_anonymous_is_sent_to_login(self, client):
         assert client.get("/accounts/notifications/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_bell_shows_the_unread_count(users, login):
+    from accounts.models import Notification
+
+    Notification.objects.create(user=users.sec_a, title="提醒", body="", link="/", dedupe_key="bell-test-1")
+    body = login(users.sec_a).get("/").content.decode()
+    assert 'id="unread-count">1<' in body
+    assert 'id="unread-count"' not in login(users.sec_b).get("/").content.decode()
