@@ -50,6 +50,7 @@ PERMISSIONS = {
         "core.importbatch": ALL,
         "meetings.meeting": ALL,
         "meetings.attendance": ALL,
+        "meetings.meetingfile": ALL,
         "meetings.campaign": ALL,
         "meetings.centralgroupmember": ALL,
     },
@@ -63,6 +64,7 @@ PERMISSIONS = {
         "core.importbatch": {"view", "add", "change"},
         "meetings.meeting": ALL,
         "meetings.attendance": ALL,
+        "meetings.meetingfile": ALL,
         "meetings.campaign": READ,
         "meetings.centralgroupmember": READ,
     },
@@ -74,6 +76,7 @@ PERMISSIONS = {
         "members.committeeseat": {"view"},
         "meetings.centralgroupmember": {"view"},
         "meetings.attendance": {"view"},
+        "meetings.meetingfile": {"view"},
     },
 }
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -149,3 +150,52 @@ class CentralGroupMember(VersionedModel):
 
     def get_absolute_url(self):
         return self.organization.get_absolute_url()
+
+
+class MeetingFile(models.Model):
+    """An attachment or photo of a meeting (or study material of one agenda item).
+
+    The bytes live under MEDIA_ROOT at `stored_path` (meetings/<yyyy>/<uuid>), a name that says nothing
+    about the file; they are only ever served by meetings.file_views after a scope check.
+    """
+
+    class FileKind(models.TextChoices):
+        ATTACHMENT = "attachment", _("附件")
+        PHOTO = "photo", _("照片")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="files", verbose_name=_("会议"))
+    kind = models.CharField(_("类型"), max_length=20, choices=FileKind.choices, default=FileKind.ATTACHMENT)
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="files", verbose_name=_("所属议题"))
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    stored_path = models.CharField(_("存储位置"), max_length=100, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "meeting__organization__path"
+    scope_org_field = "meeting__organization_id"
+    # No person field: a member sees the files of the organisation they are assigned on.
+    scope_person_field = None
+
+    class Meta:
+        verbose_name = _("会议附件")
+        verbose_name_plural = _("会议附件")
+        ordering = ["meeting", "kind", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("meetings:file_download", args=[self.pk])
+
+    def scope_organization(self):
+        return self.meeting.organization
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")

@@ -37,3 +37,12 @@ from . import export_views  # noqa: E402
 urlpatterns += [
     path("export/", export_views.export_meetings, name="meeting_export"),
 ]
+
+# --- files (meetings/files.py) ---------------------------------------------------------------------
+from . import file_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/files/upload/", file_views.upload, name="file_upload"),
+    path("files/<int:pk>/", file_views.download, name="file_download"),
+    path("files/<int:pk>/delete/", file_views.FileDeleteView.as_view(), name="file_delete"),
+]
