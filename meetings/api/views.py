@@ -7,8 +7,8 @@ from core.errors import BusinessRuleError
 from core.viewsets import ScopedViewSet
 
 from .. import services
+from ..filtersets import CampaignFilterSet, MeetingFilterSet
 from ..models import Campaign, Meeting
-from .filtersets import CampaignAPIFilterSet, MeetingAPIFilterSet
 from .serializers import (
     CampaignCreateSerializer,
     CampaignSerializer,
@@ -30,7 +30,7 @@ class MeetingViewSet(ScopedViewSet):
     serializer_class = MeetingSerializer
     input_serializers = {"create": MeetingCreateSerializer, "update": MeetingUpdateSerializer,
                          "partial_update": MeetingUpdateSerializer}
-    filterset_class = MeetingAPIFilterSet
+    filterset_class = MeetingFilterSet
     ordering_fields = ["held_on", "kind", "organization__path", "created_at"]
 
     def create_record(self, data):
@@ -59,7 +59,7 @@ class CampaignViewSet(ScopedViewSet):
     serializer_class = CampaignSerializer
     input_serializers = {"create": CampaignCreateSerializer, "update": CampaignUpdateSerializer,
                          "partial_update": CampaignUpdateSerializer}
-    filterset_class = CampaignAPIFilterSet
+    filterset_class = CampaignFilterSet
     ordering_fields = ["starts_on", "ends_on", "name"]
 
     def create_record(self, data):

@@ -51,8 +51,10 @@ def test_list_and_detail_are_scoped(login, branch):
     assert c.patch(f"{URL}{theirs.pk}/", {"title": "x", "version": 1}, content_type=JSON).status_code == 404
     assert c.delete(f"{URL}{theirs.pk}/").status_code == 404
     assert Meeting.objects.filter(pk=theirs.pk, title="会议").exists()
-    # The filter cannot anchor on another college either.
-    assert c.get(URL, {"organization": "CB"}).json()["count"] == 0
+    # The filter cannot anchor on another college either: its id is "not a valid choice", as a missing one is.
+    r = c.get(URL, {"organization": t.cb.pk})
+    assert r.status_code == 400 and "organization" in r.json()
+    assert c.get(URL, {"organization": 99999999}).json() == r.json()
     assert login(t.sec_b).get(URL).json()["count"] == 1
 
 
@@ -165,12 +167,15 @@ def test_filters(login, branch):
     def ids(**params):
         return {r["id"] for r in c.get(URL, params).json()["results"]}
 
+    def refused(**params):
+        return c.get(URL, params).status_code == 400
+
     assert ids(kind="branch_committee") == {b.pk}
     assert ids(held_from="2024-01-01") == {a.pk}
     assert ids(has_first_topic="true") == {a.pk}
-    assert ids(organization="CA") == {a.pk, b.pk}
-    assert ids(organization="CB") == set()
-    assert ids(campaign="99999999999999999999999") == set()
+    assert ids(organization=t.ca.pk) == {a.pk, b.pk}
+    assert ids(organization=t.cb.pk) == set()  # the org admin sees college B: a valid anchor, no meetings
+    assert refused(campaign="99999999999999999999999") and refused(organization="CA\x00")
 
 
 def test_list_query_count_is_flat(login, branch, django_assert_max_num_queries):
