@@ -76,7 +76,6 @@ PERMISSIONS = {
         "members.committeeseat": {"view"},
         "meetings.centralgroupmember": {"view"},
         "meetings.attendance": {"view"},
-        "meetings.meetingfile": {"view"},
     },
 }
 

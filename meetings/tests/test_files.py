@@ -123,7 +123,7 @@ def test_out_of_scope_users_cannot_add(case):
     t = case
     with pytest.raises(NotInScope):
         files.add_file(t.sec_b, t.meeting, upload("a.pdf", PDF))
-    # A member may read the branch's files but the meeting record itself is not theirs to see or change.
+    # A member sees their own attendance (my meetings), not the branch's meeting records or their files.
     with pytest.raises((NotInScope, PermissionDenied)):
         files.add_file(t.member, t.meeting, upload("a.pdf", PDF))
     other = services.create_meeting(SYSTEM, kind="member_assembly", organization=t.ca_b2, title="另一次",
@@ -186,15 +186,19 @@ def test_sibling_gets_404_on_download_upload_and_delete(case, login):
     assert len(stored_files(t)) == 1
 
 
-def test_branch_member_can_download_but_not_upload_or_delete(case, login):
+def test_files_follow_the_meeting_not_the_branch(case, login):
+    """Who may read a file is who may read its meeting: the branch's secretaries, not a member whose
+    role shows them only their own attendance."""
     t = case
     f = files.add_file(t.sec_a, t.meeting, upload("a.pdf", PDF))
     client = login(t.member)
-    resp = client.get(f"/meetings/files/{f.pk}/")
-    assert resp.status_code == 200 and b"".join(resp.streaming_content) == PDF
+    assert client.get(f"/meetings/files/{f.pk}/").status_code == 404
     assert client.post(f"/meetings/{t.meeting.pk}/files/upload/",
                        {"kind": "attachment", "files": [upload("b.pdf", PDF)]}).status_code in (403, 404)
-    assert client.post(f"/meetings/files/{f.pk}/delete/").status_code == 403
+    assert client.post(f"/meetings/files/{f.pk}/delete/").status_code in (403, 404)
+    secretary = login(t.sec_a)
+    resp = secretary.get(f"/meetings/files/{f.pk}/")
+    assert resp.status_code == 200 and b"".join(resp.streaming_content) == PDF
     assert MeetingFile.objects.count() == 1
     # Nobody without a role, and a member of another organisation, sees nothing.
     assert login(t.nobody).get(f"/meetings/files/{f.pk}/").status_code == 404
