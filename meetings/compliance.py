@@ -23,6 +23,7 @@ from core.figures import Period
 from core.models import RuleVersion
 from core.rules import RULE_DEFAULTS
 from core.scoping import path_range
+from members.models import CommitteeSeat
 
 from .choices import Kind, Status
 from .models import Meeting
@@ -194,10 +195,28 @@ def active_during(org, start, end):
         not org.dissolved_on or org.dissolved_on > start)
 
 
-def judge(period, count, org, as_of):
+# A branch has a committee (and so owes committee meetings) when at least this many seats are held: with
+# fewer than 7 full members a branch elects only a secretary (and perhaps a deputy) (RULES.md).
+COMMITTEE_MIN_SEATS = 3
+
+
+def seat_spans(org_ids):
+    """{organization id: [(started_on, ended_on)]} of committee seats, one query."""
+    spans = defaultdict(list)
+    for org_id, start, end in CommitteeSeat.objects.filter(organization_id__in=org_ids).values_list(
+            "organization_id", "started_on", "ended_on"):
+        spans[org_id].append((start, end))
+    return spans
+
+
+def had_committee(spans, day):
+    return sum(1 for start, end in spans if start <= day and (end is None or end > day)) >= COMMITTEE_MIN_SEATS
+
+
+def judge(period, count, org, as_of, bound=True):
     if count:
         return SATISFIED
-    if not existed_through(org, period):
+    if not bound or not existed_through(org, period):
         return NOT_APPLICABLE
     if period.end < as_of:
         return MISSING
@@ -206,12 +225,14 @@ def judge(period, count, org, as_of):
     return FUTURE
 
 
-def rule_row(org, kind, year, as_of, month_counts, rules):
-    """One rule's periods for one organisation. `month_counts` maps month -> held meetings of the kind."""
+def rule_row(org, kind, year, as_of, month_counts, rules, seats=()):
+    """One rule's periods for one organisation. `month_counts` maps month -> held meetings of the kind;
+    `seats` the organisation's seat spans (committee meetings bind only a branch with a committee)."""
     row = RuleRow(kind)
     for period in periods(year, lambda day: rules.value(rule_key(kind), day, org.path)):
         count = sum(month_counts.get(m, 0) for m in period.months)
-        row.cells.append(Cell(period, judge(period, count, org, as_of), count))
+        bound = kind != Kind.BRANCH_COMMITTEE or had_committee(seats, period.start)
+        row.cells.append(Cell(period, judge(period, count, org, as_of, bound), count))
     return row
 
 
@@ -235,7 +256,8 @@ def calendar(org, year, as_of, meetings=None, rules=None):
     meetings = Meeting.objects.all() if meetings is None else meetings
     rules = rules or RuleBook.for_meetings()
     counts = held_counts(meetings.filter(organization_id=org.pk), year, as_of, kinds)
-    return [rule_row(org, k, year, as_of, counts.get((org.pk, k), {}), rules) for k in kinds]
+    seats = seat_spans([org.pk])[org.pk]
+    return [rule_row(org, k, year, as_of, counts.get((org.pk, k), {}), rules, seats) for k in kinds]
 
 
 # --- subtrees ----------------------------------------------------------------------------------------
@@ -273,13 +295,14 @@ def subtree_orgs(orgs, root):
 
 def report(orgs, year, as_of, meetings=None, rules=None, kinds=RULE_KINDS):
     """Every applicable organisation of `orgs` (a queryset, already restricted to the subtree and the
-    user's scope) with its rule rows, worst first. Three queries whatever the number of organisations."""
+    user's scope) with its rule rows, worst first. Four queries whatever the number of organisations."""
     meetings = Meeting.objects.all() if meetings is None else meetings
     # A subquery, not a list of ids: a province's subtree would overflow SQLite's parameter limit.
     counts = held_counts(meetings.filter(organization__in=orgs.values("pk")), year, as_of, kinds)
     orgs = applicable(orgs, year)
     rules = rules or RuleBook.for_meetings()
-    result = [OrgCompliance(o, [rule_row(o, k, year, as_of, counts.get((o.pk, k), {}), rules)
+    seats = seat_spans([o.pk for o in orgs]) if Kind.BRANCH_COMMITTEE in kinds else {}
+    result = [OrgCompliance(o, [rule_row(o, k, year, as_of, counts.get((o.pk, k), {}), rules, seats.get(o.pk, ()))
                                 for k in kinds_for(o.kind) if k in kinds])
               for o in orgs]
     result.sort(key=lambda oc: (-oc.missing, oc.organization.path))

@@ -61,18 +61,13 @@ def seminars_units(qs, org, period, as_of):
     return below(held(qs, period), org).filter(kind=Kind.STUDY_SEMINAR, campaign__isnull=False)
 
 
-@registry.register("meetings.theme_days", _("主题党日"), _("次"), SECTION, Meeting,
-                   _("本组织及下级组织开展的主题党日次数"))
-def theme_days(qs, org, period, as_of):
-    return subtree(held(qs, period), org).filter(kind=Kind.THEME_DAY)
-
-
 def _by_kind(kind):
     def builder(qs, org, period, as_of):
         return subtree(held(qs, period), org).filter(kind=kind)
     return builder
 
 
+# One figure per kind (theme days among them: "meetings.kind.theme_day").
 for _kind in Kind:
     registry.register(f"meetings.kind.{_kind.value}", _kind.label, _("次"), SECTION, Meeting,
                       _("本组织及下级组织召开的该类会议次数"))(_by_kind(_kind))

@@ -16,4 +16,7 @@ def branch(users):
     t.full2 = make_person(t.ca_b1, "刘洋", joined_on=date(2020, 1, 1))
     t.prob = make_person(t.ca_b1, "陈静", status="probationary", joined_on=date(2020, 1, 1))
     appoint(SYSTEM, t.ca_b1, t.zhang, "secretary", date(2020, 1, 1))
+    # A committee of three, so the branch owes committee meetings (compliance) and has seats to expect.
+    appoint(SYSTEM, t.ca_b1, t.full2, "organization", date(2020, 1, 1))
+    appoint(SYSTEM, t.ca_b1, t.prob, "publicity", date(2020, 1, 1))
     return t

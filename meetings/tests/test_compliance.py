@@ -32,14 +32,37 @@ def rows(org, year, as_of):
     return {r.kind: r for r in c.calendar(org, year, as_of)}
 
 
-def branch(parent, code, **extra):
+def branch(parent, code, committee=True, **extra):
+    """A branch; by default with a committee of three (so committee meetings are owed)."""
+    from conftest import make_person
+    from members.models import CommitteeSeat
+
     org = Organization.objects.create(code=code, name=f"{code}党支部", kind="branch", parent=parent,
                                       established_on=extra.pop("established_on", date(2010, 1, 1)), **extra)
     org.refresh_from_db()
+    if committee:
+        for post in ("secretary", "organization", "publicity"):
+            person = make_person(org, f"{code}{post}", joined_on=org.established_on)
+            CommitteeSeat.objects.create(organization=org, post=post, person=person, started_on=date(2010, 1, 1))
     return org
 
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+@pytest.fixture(autouse=True)
+def committees(request):
+    """The shared tree's branches get a committee of three, so they owe committee meetings."""
+    if "tree" not in request.fixturenames:
+        return
+    from conftest import make_person
+    from members.models import CommitteeSeat
+
+    t = request.getfixturevalue("tree")
+    for org in (t.ca_b1, t.ca_b2, t.cb_b1):
+        for post in ("secretary", "organization", "publicity"):
+            person = make_person(org, f"{org.code}{post}", joined_on=org.established_on)
+            CommitteeSeat.objects.create(organization=org, post=post, person=person, started_on=date(2010, 1, 1))
 
 
 @pytest.mark.django_db
@@ -217,11 +240,11 @@ class TestSubtree:
         assert c.rate(entries, "life_meeting", as_of) is None
         assert c.rate(entries, "branch_committee", date(2019, 6, 30)) == round(100 * (6 + 3) / 18, 1)
 
-    def test_three_queries_whatever_the_size(self, tree, django_assert_num_queries):
+    def test_four_queries_whatever_the_size(self, tree, django_assert_num_queries):
         for i in range(12):
             b = branch(tree.cb, f"X{i}")
             hold(b, "member_assembly", date(2019, 1 + i % 12, 2))
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             entries = c.report(c.subtree_orgs(Organization.objects.all(), tree.root), 2019, date(2019, 12, 31))
         assert len(entries) == 4 + 12
 
@@ -386,3 +409,19 @@ class TestPages:
         with django_assert_max_num_queries(with_two):
             client.get(url)
         assert measure(10 + 4) == with_two
+
+
+@pytest.mark.django_db
+def test_committee_meetings_bind_only_a_branch_with_a_committee(tree):
+    small = branch(tree.ca, "SMALL", committee=False)
+    assert {s for _l, s in states(small, 2019, date(2020, 1, 1), "branch_committee")} == {NA}
+    assert {s for _l, s in states(small, 2019, date(2020, 1, 1), "member_assembly")} == {M}
+    elected = branch(tree.ca, "ELECTED", committee=False)
+    from conftest import make_person
+    from members.models import CommitteeSeat
+
+    for post in ("secretary", "organization", "publicity"):  # a committee elected on 1 July
+        CommitteeSeat.objects.create(organization=elected, post=post, started_on=date(2019, 7, 1),
+                                     person=make_person(elected, post, joined_on=date(2015, 1, 1)))
+    got = states(elected, 2019, date(2020, 1, 1), "branch_committee")
+    assert [s for _l, s in got] == [NA] * 6 + [M] * 6

@@ -26,7 +26,7 @@ def test_expected_attendees_come_from_the_records_of_the_day(branch):
     names = set(services.expected_attendees(t.ca_b1, "member_assembly", DAY).values_list("name", flat=True))
     assert names == {"张嘉恒", "刘洋", "陈静"}
     assert set(services.expected_attendees(t.ca_b1, "member_assembly", date(2019, 6, 1))) == set()
-    assert set(services.expected_attendees(t.ca_b1, "branch_committee", DAY)) == {t.zhang}
+    assert set(services.expected_attendees(t.ca_b1, "branch_committee", DAY)) == {t.zhang, t.full2, t.prob}
 
 
 def test_create_with_agenda_attendance_and_quorum(branch):
