@@ -1,4 +1,4 @@
-"""Browser tests: Playwright for Python driving Debian's /usr/bin/chromium (never `playwright install`).
+"""Browser tests: Playwright for Python driving Debian's /usr/bin/chromium (no browser download).
 
 Screenshots go to var/test-artifacts/ so a person can look at what the tests saw.
 """
