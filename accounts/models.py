@@ -50,10 +50,15 @@ class User(AbstractUser):
     def roles(self):
         return {a.role for a in self.assignments()}
 
-    def scope_q(self, model, action):
-        """The Q that keeps of `model` only what this user may `action`; None when nothing."""
+    def scope_q(self, model, action, fields=None):
+        """The Q that keeps of `model` only what this user may `action`; None when nothing.
+
+        `fields` (path field, organisation field, person field) replaces the model's own declarations, for
+        a record reached through a second organisation (a task seen through its ledger's organisation)."""
         label = model._meta.label_lower
-        on_tree = any(getattr(model, f, None) for f in ("scope_path_field", "scope_org_field", "scope_person_field"))
+        path_field, org_field, person_field = fields or tuple(
+            getattr(model, f, None) for f in ("scope_path_field", "scope_org_field", "scope_person_field"))
+        on_tree = any((path_field, org_field, person_field))
         parts = []
         for a in self.assignments():
             if not grants(a.role, label, action):
@@ -62,14 +67,14 @@ class User(AbstractUser):
                 # Installation-wide roles see everything; records not on the tree (units, reference
                 # data) are seen whole by any role the table grants them to.
                 return Q()
-            if a.role == Role.MEMBER and model.scope_person_field:
+            if a.role == Role.MEMBER and person_field:
                 if self.person_id:
-                    parts.append(Q(**{model.scope_person_field: self.person_id}))
-            elif a.include_subtree and model.scope_path_field:
+                    parts.append(Q(**{person_field: self.person_id}))
+            elif a.include_subtree and path_field:
                 lo, hi = path_range(a.organization.path)
-                parts.append(Q(**{f"{model.scope_path_field}__gte": lo, f"{model.scope_path_field}__lt": hi}))
-            elif model.scope_org_field:
-                parts.append(Q(**{model.scope_org_field: a.organization_id}))
+                parts.append(Q(**{f"{path_field}__gte": lo, f"{path_field}__lt": hi}))
+            elif org_field:
+                parts.append(Q(**{org_field: a.organization_id}))
         if not parts:
             return None
         q = parts[0]

@@ -53,6 +53,11 @@ PERMISSIONS = {
         "meetings.meetingfile": ALL,
         "meetings.campaign": ALL,
         "meetings.centralgroupmember": ALL,
+        "ledgers.ledger": ALL,
+        "ledgers.directive": ALL,
+        "ledgers.section": ALL,
+        "ledgers.duty": ALL,
+        "ledgers.task": ALL,
     },
     Role.SECRETARY: {
         "orgs.organization": READ,
@@ -67,6 +72,13 @@ PERMISSIONS = {
         "meetings.meetingfile": ALL,
         "meetings.campaign": READ,
         "meetings.centralgroupmember": READ,
+        # A secretary manages the ledgers of the organisation they hold the role on, and works on the
+        # tasks it owns; who may verify a task is decided by ledgers.services (the manager organisation).
+        "ledgers.ledger": ALL,
+        "ledgers.directive": ALL,
+        "ledgers.section": ALL,
+        "ledgers.duty": ALL,
+        "ledgers.task": ALL,
     },
     Role.MEMBER: {
         # Self-service: own profile and own records; the organisation they are assigned on.

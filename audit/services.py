@@ -1,6 +1,9 @@
 """The write helpers every domain service uses: check scope inside the transaction, refuse stale
 edits, save, and write the audit row, all or nothing."""
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import context
 from core.errors import StaleEdit
@@ -30,9 +33,11 @@ def record(actor, action, obj=None, *, before=None, after=None, note="", model=N
 
 
 def create(user, obj, *, action="add", note=""):
-    """Save a new record after checking the user may add it where it hangs on the tree."""
+    """Save a new record after checking the user may add it where it hangs on the tree (`action=None`:
+    the calling service has checked, as for update)."""
     with transaction.atomic():
-        ensure(user, action, obj)
+        if action:
+            ensure(user, action, obj)
         obj.full_clean()
         obj.save()
         record(user, Action.CREATE, obj, after=snapshot(obj), note=note)
@@ -44,19 +49,23 @@ def update(user, obj, changes, *, expected_version=None, action="change", audit_
     """Apply `changes` (field -> value) to a fresh, locked copy of `obj`.
 
     `expected_version` is the version the editor saw; if the record has moved on since, nothing is
-    written and StaleEdit says so.
+    written and StaleEdit says so. `action=None` is for a service that has itself checked, inside this
+    transaction, a right that the record's own scope does not express (a task's manager acts through
+    the ledger's organisation).
     """
     model = type(obj)
     with transaction.atomic():
         fresh = model.objects.select_for_update().get(pk=obj.pk)
-        ensure(user, action, fresh)
+        if action:
+            ensure(user, action, fresh)
         if expected_version is not None and int(expected_version) != fresh.version:
-            raise StaleEdit()
+            raise stale_edit(fresh, int(expected_version))
         before = snapshot(fresh)
         for name, value in changes.items():
             setattr(fresh, name, value)
         # A change that moves the record must land inside the user's scope too.
-        ensure(user, action, fresh)
+        if action:
+            ensure(user, action, fresh)
         fresh.full_clean()
         fresh.version += 1
         fresh.save()
@@ -67,10 +76,12 @@ def update(user, obj, changes, *, expected_version=None, action="change", audit_
 
 
 def delete(user, obj, *, action="delete", note=""):
+    """Delete after checking `action` (None: the calling service has checked, as for update)."""
     model = type(obj)
     with transaction.atomic():
         fresh = model.objects.select_for_update().get(pk=obj.pk)
-        ensure(user, action, fresh)
+        if action:
+            ensure(user, action, fresh)
         before = snapshot(fresh)
         label, pk, text = fresh._meta.label_lower, fresh.pk, str(fresh)
         fresh.delete()
@@ -79,3 +90,30 @@ def delete(user, obj, *, action="delete", note=""):
 
 def history(obj):
     return AuditEntry.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")
+
+
+def stale_edit(fresh, expected_version):
+    """StaleEdit that says who changed what since the version the editor opened (from the audit rows
+    written since then), so the second editor sees what to re-check; their own input stays on the form."""
+    later = [e for e in history(fresh).order_by("at", "id")
+             if isinstance(e.after, dict) and (e.after.get("version") or 0) > expected_version]
+    if not later:
+        return StaleEdit()
+    names, who = [], []
+    for entry in later:
+        for field, _before, _after in entry.changes():
+            if field == "version":
+                continue
+            try:
+                label = str(type(fresh)._meta.get_field(field).verbose_name)
+            except FieldDoesNotExist:
+                label = field
+            if label not in names:
+                names.append(label)
+        stamp = f"{entry.actor_name or _('系统')}（{timezone.localtime(entry.at):%Y-%m-%d %H:%M}）"
+        if stamp not in who:
+            who.append(stamp)
+    exc = StaleEdit(_("该记录已被他人修改：%(who)s 修改了%(fields)s。您的修改未保存，请核对最新内容后重新提交。")
+                    % {"who": "、".join(who), "fields": "、".join(names) or _("记录")})
+    exc.changed_fields = names
+    return exc

@@ -15,6 +15,7 @@ RULE_LABELS = {
     "term.warn_days": gettext_lazy("换届提前提醒（天）"),
     "branch.max_members": gettext_lazy("党支部党员人数上限"),
     "branch.min_full_members": gettext_lazy("成立党支部的正式党员下限"),
+    "ledgers.followup_days": gettext_lazy("任务到期提前督办（天）"),
 }
 
 RULE_DEFAULTS = {
@@ -38,6 +39,8 @@ RULE_DEFAULTS = {
     "meeting.per_year.life_meeting": [(date(2018, 10, 1), 1)],
     # Remind a branch this many days before a period closes with its meeting still missing.
     "meeting.reminder_days": [(date(2018, 10, 1), 7)],
+    # 督办: tell a task's owners and managers this many days before its deadline (and when it is overdue).
+    "ledgers.followup_days": [(date(2018, 1, 1), 7)],
 }
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
+from core import uploads
 from core.errors import NotInScope
 from core.registry import detail_tabs
 from core.views import ObjectActionView
@@ -66,7 +67,7 @@ def meeting_files_tab(request, meeting):
         "photos": [f for f in rows if f.kind == MeetingFile.FileKind.PHOTO],
         "upload_form": UploadForm(meeting=meeting) if can_upload else None,
         "limits": {k: v // files.MB for k, v in files.MAX_SIZE.items()},
-        "allowed_types": files.ALLOWED_TEXT,
+        "allowed_types": uploads.ALLOWED_TEXT,
     }
 
 

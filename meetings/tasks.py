@@ -8,36 +8,21 @@ organisation, rule and period).
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from accounts.models import RoleAssignment
 from accounts.notifications import notify_many
-from accounts.roles import Role
-from members.models import CommitteeSeat
+from accounts.recipients import org_contacts
 from orgs.models import Organization
 
 from .compliance import OPEN, REMINDER_KEY, RuleBook, report
 
 
 def secretaries(org_ids, today):
-    """{organization_id: {user_id}}: the accounts of each organisation's current secretary (committee
-    seat) and the users holding the secretary role on that very organisation. Two queries."""
-    found = {}
-    seats = (CommitteeSeat.objects.filter(organization_id__in=org_ids, post="secretary", started_on__lte=today)
-             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-             .filter(person__account__isnull=False, person__account__is_active=True)
-             .values_list("organization_id", "person__account__id"))
-    for org_id, user_id in seats:
-        found.setdefault(org_id, set()).add(user_id)
-    roles = (RoleAssignment.objects.filter(organization_id__in=org_ids, role=Role.SECRETARY, user__is_active=True)
-             .values_list("organization_id", "user_id"))
-    for org_id, user_id in roles:
-        found.setdefault(org_id, set()).add(user_id)
-    return found
+    """{organization_id: {user_id}}: each organisation's secretary and its secretary-role users."""
+    return org_contacts(org_ids, today)
 
 
 def due_reminders(today, orgs=None):

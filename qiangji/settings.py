@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "members",
     "accounts",
     "meetings",
+    "ledgers",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,21 @@ SPECTACULAR_SETTINGS = {
 
 # Background tasks go to the database queue; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Email: notifications (task follow-up, meeting reminders) are also mailed to users with an address.
+# The default backend prints mail to the console, so nothing leaves an intranet until an SMTP host is set.
+EMAIL_BACKEND = os.environ.get("QIANGJI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+                               if not os.environ.get("QIANGJI_EMAIL_HOST") else
+                               "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("QIANGJI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("QIANGJI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("QIANGJI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("QIANGJI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("QIANGJI_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("QIANGJI_EMAIL_FROM", "qiangji@localhost")
+QIANGJI_NOTIFY_BY_EMAIL = env_bool("QIANGJI_NOTIFY_BY_EMAIL", True)
+# Links in mail point here (the address users open the platform at).
+QIANGJI_BASE_URL = os.environ.get("QIANGJI_BASE_URL", "http://127.0.0.1:8000")
 
 # Imports: files above this size are refused before they are opened.
 QIANGJI_IMPORT_MAX_BYTES = 10 * 1024 * 1024
