@@ -19,9 +19,8 @@ from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import rules
 from core.figures import Period
-from core.models import RuleVersion
-from core.rules import RULE_DEFAULTS
 from core.scoping import path_range
 from members.models import CommitteeSeat
 
@@ -63,32 +62,10 @@ def kinds_for(org_kind):
     return [k for k in RULE_KINDS if org_kind in APPLIES_TO[k]]
 
 
-class RuleBook:
-    """The rule versions of the keys asked for, read in one query; `value` answers as
-    core.rules.rule_value does (most specific subtree wins, then the latest effective date), without a
-    query per organisation and date."""
-
-    def __init__(self, keys):
-        self._rows = defaultdict(list)
-        for row in RuleVersion.objects.filter(key__in=list(keys)).order_by("-effective_from"):
-            self._rows[row.key].append(row)
-
+class RuleBook(rules.RuleBook):
     @classmethod
     def for_meetings(cls):
         return cls([rule_key(k) for k in RULE_KINDS] + [REMINDER_KEY])
-
-    def value(self, key, on_date, scope_path=""):
-        best = None
-        for row in self._rows.get(key, ()):
-            if row.effective_from <= on_date and scope_path.startswith(row.scope_path) and (
-                    best is None or len(row.scope_path) > len(best.scope_path)):
-                best = row
-        if best is not None:
-            return best.value
-        for since, value in sorted(RULE_DEFAULTS[key], reverse=True):
-            if since <= on_date:
-                return value
-        return 0
 
 
 # --- periods -----------------------------------------------------------------------------------------

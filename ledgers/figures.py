@@ -1,0 +1,107 @@
+"""The ledger figures. Each counts tasks, with their status as it was on the as-of date (from the
+transitions), so a past report shows what was true then.
+
+Which tasks a subtree counts: a task owned in the subtree whose parent (if any) is owned outside it. At
+the root that is every ledger's top-level items ("33 tasks", "153 items"); for a branch, the sub-tasks
+its college gave it. A task split into sub-tasks is counted once, at the highest level inside the subtree.
+The period selects ledgers by their year.
+"""
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from core.figures import registry
+from core.scoping import path_range
+
+from .choices import OWNER_OPEN, Event, LedgerKind, TaskStatus
+from .models import Task, Transition
+
+SECTION = "political"
+
+
+def as_of_status(qs, as_of):
+    """Annotate `status_then` (status on `as_of`) and `submitted_then` (day of the last submission by
+    then); tasks that did not exist yet are left out."""
+    then = Transition.objects.filter(task=OuterRef("pk"), on__lte=as_of).order_by("-on", "-id")
+    submitted = then.filter(event=Event.SUBMITTED)
+    return (qs.annotate(status_then=Subquery(then.values("status")[:1]),
+                        submitted_then=Subquery(submitted.values("on")[:1]))
+            .filter(status_then__isnull=False))
+
+
+def counted(qs, org, period, as_of, kind=None):
+    """The tasks the subtree of `org` answers for in the ledgers of the period's years, as of `as_of`."""
+    lo, hi = path_range(org.path)
+    qs = qs.filter(owner__path__gte=lo, owner__path__lt=hi,
+                   ledger__year__gte=period.start.year, ledger__year__lte=period.end.year)
+    qs = qs.filter(Q(parent__isnull=True) | Q(parent__owner__path__lt=lo) | Q(parent__owner__path__gte=hi))
+    if kind:
+        qs = qs.filter(ledger__kind=kind)
+    return as_of_status(qs, as_of)
+
+
+def live(qs):
+    return qs.exclude(status_then=TaskStatus.CANCELLED)
+
+
+def done(qs):
+    return qs.filter(status_then=TaskStatus.DONE)
+
+
+@registry.register("ledgers.directive.tasks", _("落实指示批示和决策部署的具体任务"), _("项"), SECTION, Task,
+                   _("本组织及下级组织承担的落实指示批示和决策部署台账任务（不含已取消的）"))
+def directive_tasks(qs, org, period, as_of):
+    return live(counted(qs, org, period, as_of, LedgerKind.DIRECTIVE_LEDGER))
+
+
+@registry.register("ledgers.directive.done", _("已落实的指示批示和决策部署任务"), _("项"), SECTION, Task,
+                   _("落实指示批示和决策部署台账中经审核确认完成的任务"))
+def directive_done(qs, org, period, as_of):
+    return done(counted(qs, org, period, as_of, LedgerKind.DIRECTIVE_LEDGER))
+
+
+@registry.register("ledgers.task_list.items", _("任务清单任务项"), _("项"), SECTION, Task,
+                   _("本组织及下级组织承担的任务清单任务项（不含已取消的；分解给下级的子任务不重复计算）"))
+def task_list_items(qs, org, period, as_of):
+    return live(counted(qs, org, period, as_of, LedgerKind.TASK_LIST))
+
+
+@registry.register("ledgers.task_list.done", _("已完成的任务清单任务项"), _("项"), SECTION, Task,
+                   _("任务清单中经审核确认完成的任务项"))
+def task_list_done(qs, org, period, as_of):
+    return done(counted(qs, org, period, as_of, LedgerKind.TASK_LIST))
+
+
+def completion_rate(qs):
+    counts = qs.aggregate(total=Count("pk"), done=Count("pk", filter=Q(status_then=TaskStatus.DONE)))
+    return round(100 * counts["done"] / counts["total"], 1) if counts["total"] else None
+
+
+@registry.register("ledgers.tasks.completion_rate", _("任务完成率"), "%", SECTION, Task,
+                   _("各类台账任务中经审核确认完成的比例（不含已取消的任务）"), aggregate=completion_rate)
+def tasks_for_rate(qs, org, period, as_of):
+    return live(counted(qs, org, period, as_of))
+
+
+@registry.register("ledgers.tasks.overdue", _("逾期未完成任务"), _("项"), SECTION, Task,
+                   _("截至统计日已过完成时限、仍未提交完成的任务（已提交待审核的不计）"))
+def tasks_overdue(qs, org, period, as_of):
+    return counted(qs, org, period, as_of).filter(status_then__in=OWNER_OPEN, deadline__lt=as_of)
+
+
+@registry.register("ledgers.tasks.on_time", _("按时完成任务"), _("项"), SECTION, Task,
+                   _("经审核确认完成、且在完成时限内提交完成的任务"))
+def tasks_on_time(qs, org, period, as_of):
+    return done(counted(qs, org, period, as_of)).filter(submitted_then__lte=F("deadline"))
+
+
+def _by_status(status):
+    def builder(qs, org, period, as_of):
+        return counted(qs, org, period, as_of).filter(status_then=status)
+    return builder
+
+
+# Tasks by status ("ledgers.status.done"...): one figure per status.
+for _status in TaskStatus:
+    registry.register(f"ledgers.status.{_status.value}", format_lazy(_("任务（{status}）"), status=_status.label),
+                      _("项"), SECTION, Task, _("截至统计日处于该状态的任务"))(_by_status(_status))
