@@ -72,8 +72,9 @@ def _not_frozen(task):
 
 
 def _lock(task):
-    return Task.objects.select_for_update().select_related("ledger__organization", "owner", "parent__owner").get(
-        pk=task.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent.
+    return (Task.objects.select_for_update(of=("self",))
+            .select_related("ledger__organization", "owner", "parent__owner").get(pk=task.pk))
 
 
 def _transition(user, task, event, reason="", today=None):
