@@ -5,6 +5,7 @@ from rest_framework import authentication, routers
 from accounts.api.views import RoleAssignmentViewSet, TokenView, UserViewSet
 from core.api import AccountReady
 from core.viewsets import NotFoundView
+from ledgers.api.views import LedgerViewSet, TaskViewSet
 from meetings.api.views import CampaignViewSet, MeetingViewSet
 from members.api.views import MembershipViewSet, PersonViewSet
 from orgs.api.views import OrganizationViewSet
@@ -26,6 +27,8 @@ router.register("role-assignments", RoleAssignmentViewSet, basename="roleassignm
 router.register("users", UserViewSet, basename="user")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("ledgers", LedgerViewSet, basename="ledger")
+router.register("tasks", TaskViewSet, basename="task")
 
 urlpatterns = [
     path("token/", TokenView.as_view(), name="api-token"),

@@ -26,6 +26,8 @@ from accounts.roles import Role
 from audit.services import create
 from conftest import make_user
 from core.scoping import SYSTEM
+from ledgers import services as ledger_services
+from ledgers.models import Ledger, Task
 from meetings.models import Campaign, Meeting
 from meetings.services import create_meeting
 from members.models import Membership
@@ -60,6 +62,19 @@ def fuzz(users, keep_connection):
     for org in (t.ca, t.cb):
         create(SYSTEM, Campaign(name="主题教育", organization=org, starts_on=date(2024, 1, 1),
                                 ends_on=date(2024, 12, 31)))
+    # Ledgers of the college (managed), of the university (a task owned by the college: read through it) and
+    # of the other college (out of scope), each with tasks in several states.
+    for org, owners in ((t.ca, (t.ca, t.ca_b1)), (t.root, (t.ca, t.cb)), (t.cb, (t.cb_b1,))):
+        book = ledger_services.create_ledger(SYSTEM, kind="task_list", name=f"{org.name}任务清单", organization=org,
+                                             year=2024)
+        for owner in owners:
+            task = ledger_services.create_task(
+                SYSTEM, ledger=book, owner=owner, title="任务", deadline=date(2024, 6, 30),
+                assigned_on=date(2024, 1, 10), leaders=[t.zhang],
+                milestones=[{"title": "节点", "due_on": date(2024, 3, 1)}])
+            ledger_services.add_progress(SYSTEM, task, "进展", written_on=date(2024, 2, 1), today=date(2024, 2, 1))
+            ledger_services.submit_task(SYSTEM, task, "完成", today=date(2024, 3, 1))
+        ledger_services.create_task(SYSTEM, ledger=book, owner=owners[-1], title="未开始", deadline=date(2030, 1, 1))
     t.token = Token.objects.create(user=admin).key
     # Generated ids almost never name a record; map non-negative integer ids onto real ones, in scope
     # (甲学院 and below) and out of it (校党委, 乙学院), so the detail operations reach real records too.
@@ -71,6 +86,8 @@ def fuzz(users, keep_connection):
         "/api/users/": list(User.objects.values_list("pk", flat=True)),
         "/api/meetings/": list(Meeting.objects.values_list("pk", flat=True)),
         "/api/campaigns/": list(Campaign.objects.values_list("pk", flat=True)),
+        "/api/ledgers/": list(Ledger.objects.values_list("pk", flat=True)),
+        "/api/tasks/": list(Task.objects.values_list("pk", flat=True)),
     }
     return t
 
