@@ -182,7 +182,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"PartyStatusEnum": "members.choices.PartyStatus",
                             "KindEnum": "orgs.choices.Kind", "MeetingKindEnum": "meetings.choices.Kind",
                             "MeetingStatusEnum": "meetings.choices.Status",
-                            "AttendanceStatusEnum": "meetings.choices.AttendanceStatus"},
+                            "AttendanceStatusEnum": "meetings.choices.AttendanceStatus",
+                            "LedgerKindEnum": "ledgers.choices.LedgerKind", "TaskStatusEnum": "ledgers.choices.TaskStatus"},
 }
 
 # Background tasks go to the database queue; `manage.py db_worker` runs them.
