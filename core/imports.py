@@ -45,6 +45,7 @@ MAX_COMPRESSION_RATIO = 200
 RATIO_CHECK_FROM = 1024 * 1024
 EARLIEST_DATE = date(1900, 1, 1)
 BLANKS = " \t\r\n\u3000\u00a0\ufeff"
+MAX_SERIAL = 2958466  # the Excel serial of 10000-01-01
 
 NOT_XLSX = (gettext_lazy("文件不是有效的 Excel（.xlsx）文件，可能是改了扩展名的 CSV 或文本文件。"
             "请在 Excel 中“另存为” .xlsx 格式后再导入"))
@@ -158,10 +159,11 @@ DATE_PATTERNS = (
 
 class Date:
     """A date cell, or text as 2024-03-01, 2024/3/1 or 2024年3月1日; from 1900 on, by default not in the
-    future."""
+    future. `serials`: a number is read as an Excel date serial (a date cell that lost its format), for
+    columns where a number can mean nothing else."""
 
-    def __init__(self, allow_future=False):
-        self.allow_future = allow_future
+    def __init__(self, allow_future=False, serials=False):
+        self.allow_future, self.serials = allow_future, serials
 
     def __call__(self, value):
         if isinstance(value, datetime):
@@ -170,6 +172,12 @@ class Date:
             day = value
         elif isinstance(value, str):
             day = self.parse_text(value)
+        elif self.serials and isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not 1 <= value < MAX_SERIAL:
+                raise CellError(_("日期格式不正确，请填写日期单元格，或如 2024-03-01 的文本"))
+            from openpyxl.utils.datetime import from_excel
+
+            day = from_excel(value).date()
         else:
             raise CellError(_("日期格式不正确，请填写日期单元格，或如 2024-03-01 的文本"))
         if day < EARLIEST_DATE:
@@ -254,6 +262,7 @@ class ImportRun:
 
 class ImportSpec:
     kind = ""  # URL part: /imports/<kind>/
+    header_row = 1  # the Excel row of the column names; None: read() finds it (a title row may be above)
     title = ""  # 人员, 党组织...
     model = None  # the model whose "import" right the user needs
     columns = ()
@@ -277,6 +286,15 @@ class ImportSpec:
         return col.header if col else ""
 
     # hooks
+    def read(self, content, filename):
+        """[(Excel row number, cell values)]: the header row first, then the data rows, blank rows left out.
+        A layout with a title row, merged cells or rows that are not records overrides this."""
+        return read_sheet(content, filename)
+
+    def changed_since_import(self, obj, batch):
+        """Whether `obj` changed after `batch` created it, so that a rollback must not delete it."""
+        return getattr(obj, "version", 1) > 1
+
     def prepare(self, run, rows):
         """Cross-row and database checks (duplicates, codes, scope). Gets every row, so that a row can
         point at an earlier one; rows whose cells failed to parse already carry errors."""
@@ -416,7 +434,7 @@ def map_headers(spec, sheet_rows):
         raise FileRejected(_("文件是空的：第一个工作表没有任何内容"))
     number, header = sheet_rows[0]
     expected = pgettext("enumeration", "、").join(c.header for c in spec.columns)
-    if number != 1:
+    if spec.header_row and number != spec.header_row:
         raise FileRejected(_("第 1 行应为列名（%(expected)s），请使用导入模板") % {"expected": expected})
     by_header = {c.header: c for c in spec.columns}
     found = {}
@@ -439,7 +457,7 @@ def map_headers(spec, sheet_rows):
 
 
 def parse_rows(spec, content, filename):
-    sheet_rows = read_sheet(content, filename)
+    sheet_rows = spec.read(content, filename)
     positions = map_headers(spec, sheet_rows)
     rows = []
     for number, values in sheet_rows[1:]:
@@ -617,7 +635,7 @@ def rollback(spec, user, batch):
             # moved out of the user's scope is someone else's now.
             if not user.can("import", obj):
                 raise BusinessRuleError(_("本次导入的部分记录已不在您的权限范围内（可能已转出），无法撤销"))
-            if getattr(obj, "version", 1) > 1:
+            if spec.changed_since_import(obj, batch):
                 raise BusinessRuleError(_("%(record)s在导入后已被修改，无法撤销本次导入") % {"record": _describe(obj)})
             reason = spec.rollback_blocker(obj)
             if reason:
