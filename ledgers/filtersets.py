@@ -44,7 +44,8 @@ class TaskFilterSet(filters.FilterSet):
         # A subquery: a join through the leaders would repeat a task once per matching leader.
         if not value:
             return qs
-        return qs.filter(pk__in=Task.objects.filter(leaders__name__icontains=value.strip()).values("pk"))
+        leading = Task.objects.filter(leaders__name__icontains=value.strip())  # scope: narrows the restricted qs
+        return qs.filter(pk__in=leading.values("pk"))
 
     def filter_overdue(self, qs, name, value):
         if value is None:

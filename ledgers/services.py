@@ -127,6 +127,17 @@ def add_section(user, **fields):
 
 def update_part(user, part, changes, expected_version=None):
     """Edit a directive, section or duty (its scalar fields)."""
+    if isinstance(part, Section) and changes.get("parent") is not None:
+        parent = changes["parent"]
+        if parent.ledger_id != part.ledger_id:
+            raise BusinessRuleError(_("上级章节不属于该台账"))
+        ancestor = parent
+        while ancestor is not None:
+            if ancestor.pk == part.pk:
+                raise BusinessRuleError(_("章节不能移到自身或其下级章节之下"))
+            ancestor = ancestor.parent
+    if "ledger" in changes and changes["ledger"] != part.ledger:
+        raise BusinessRuleError(_("不能把记录移到另一个台账"))
     return audit.update(user, part, changes, expected_version=expected_version)
 
 

@@ -201,3 +201,17 @@ def test_parts_belong_to_their_kind_of_ledger(ledger):
     duty = services.save_duty(SYSTEM, ledger=rl, leader=t.zhang, post="党委书记", content="全面从严治党第一责任人",
                               organizations=[t.ca, t.cb])
     assert set(duty.organizations.all()) == {t.ca, t.cb}
+
+
+def test_a_section_cannot_move_under_itself_or_into_another_ledger(ledger):
+    t = ledger
+    tl = services.create_ledger(SYSTEM, kind=LedgerKind.TASK_LIST, name="任务清单", organization=t.root, year=2019)
+    other = services.create_ledger(SYSTEM, kind=LedgerKind.TASK_LIST, name="另一清单", organization=t.root, year=2019)
+    top = services.add_section(SYSTEM, ledger=tl, number="一", title="政治建设")
+    child = services.add_section(SYSTEM, ledger=tl, parent=top, number="（一）", title="理论武装")
+    foreign = services.add_section(SYSTEM, ledger=other, number="一", title="别处")
+    for parent in (child, top, foreign):
+        with pytest.raises(BusinessRuleError):
+            services.update_part(SYSTEM, top, {"parent": parent})
+    top.refresh_from_db()
+    assert top.parent is None
