@@ -46,6 +46,15 @@ class Tree:
     pass
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploaded files (evidence, attachments, the demo's files) of the whole run go to a temporary
+    folder, never into var/media. Session-wide, so class-scoped demo fixtures are covered too."""
+    from django.conf import settings as django_settings
+
+    django_settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import demo
+
 
 class LedgersConfig(AppConfig):
     name = "ledgers"
@@ -8,3 +10,4 @@ class LedgersConfig(AppConfig):
 
     def ready(self):
         from . import figures  # noqa: F401  (register the ledger figures)
+        demo.register("ledgers.demo.build.build")  # the 2019 ledgers and this year's, after the meetings

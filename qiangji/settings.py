@@ -147,7 +147,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(os.environ.get("QIANGJI_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -183,7 +183,8 @@ SPECTACULAR_SETTINGS = {
                             "KindEnum": "orgs.choices.Kind", "MeetingKindEnum": "meetings.choices.Kind",
                             "MeetingStatusEnum": "meetings.choices.Status",
                             "AttendanceStatusEnum": "meetings.choices.AttendanceStatus",
-                            "LedgerKindEnum": "ledgers.choices.LedgerKind", "TaskStatusEnum": "ledgers.choices.TaskStatus"},
+                            "LedgerKindEnum": "ledgers.choices.LedgerKind",
+                            "TaskStatusEnum": "ledgers.choices.TaskStatus"},
 }
 
 # Background tasks go to the database queue; `manage.py db_worker` runs them.

@@ -62,9 +62,9 @@ def root_children():
 
 @pytest.mark.usefixtures("db")
 class TestLedgersDemo:
-    def test_runs_in_reasonable_time(self, demo):
+    def test_reports_what_it_built(self, demo):
+        # How long it takes is measured by bench/demo.sh, not asserted here.
         print(f"ledgers demo took {demo['seconds']:.1f} s: {demo['summary']}")  # noqa: T201
-        assert demo["seconds"] < 40
         assert demo["summary"].startswith("台账演示数据：台账与清单 6 个")
 
     def test_2019_directive_ledger_has_33_tasks_all_done_and_verified_in_2019(self, demo):

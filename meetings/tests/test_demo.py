@@ -46,9 +46,9 @@ def quarter(day):
 
 @pytest.mark.usefixtures("db")
 class TestMeetingsDemo:
-    def test_runs_in_reasonable_time(self, demo):
-        print(f"manage.py demo (members and meetings) took {demo['seconds']:.1f} s")  # noqa: T201
-        assert demo["seconds"] < 30
+    def test_reports_what_it_built(self, demo):
+        # How long it takes is measured by bench/demo.sh, not asserted here.
+        print(f"manage.py demo took {demo['seconds']:.1f} s")  # noqa: T201
         assert "组织生活演示数据" in demo["output"]
 
     def test_root_figures_are_the_articles_through_the_registry(self, demo):
