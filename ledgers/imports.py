@@ -52,6 +52,7 @@ CN = "一二三四五六七八九十百零〇"
 SECTION_NUMBER = re.compile(rf"^(?P<n>[（(][{CN}\d]+[)）]|[{CN}]+(?=[、.．:：\s])|\d+(?:[.．]\d+)*(?=[、.．:：\s]))"
                             r"[、.．:：\s]*(?P<title>.+)$")
 HEADER_SEARCH_ROWS = 10
+SPEC_HEADERS = {"owners": OWNERS, "leaders": LEADERS}
 
 
 # --- reading the sheet ---------------------------------------------------------------------------------
@@ -402,10 +403,10 @@ class LedgerImport(ImportSpec):
         task = existing[0] if len(existing) == 1 else None
         parent = self._parent(state, row, number) if task is None and "." in number else None
         current_owners = [task.owner, *task.co_owners.all()] if task else []
-        owners = self._names(row, OWNERS, state["orgs"], current_owners,
+        owners = self._names(row, "owners", state["orgs"], current_owners,
                              _("有多个组织名为“%(name)s”，请改填组织代码"),
                              _("未找到组织“%(name)s”，或不在台账主管组织的范围内"))
-        leaders = self._names(row, LEADERS, state["people"], list(task.leaders.all()) if task else [],
+        leaders = self._names(row, "leaders", state["people"], list(task.leaders.all()) if task else [],
                               _("有多名人员叫“%(name)s”，无法确定是哪一位，请在系统中选择"),
                               _("未找到人员“%(name)s”，或您无权查看"))
         directive = self._directive(run, row)
@@ -451,10 +452,9 @@ class LedgerImport(ImportSpec):
         return None
 
     @staticmethod
-    def _names(row, header, known, current, ambiguous, missing):
+    def _names(row, field_name, known, current, ambiguous, missing):
         """The records a cell names (organisations or people), in the cell's order."""
-        result = []
-        field_name = "owners" if header == OWNERS else "leaders"
+        result, header = [], SPEC_HEADERS[field_name]
         for name in split_names(row.values.get(field_name)):
             found = known.get(name, [])
             record = choose(found, current)

@@ -17,6 +17,7 @@ from ledgers import imports as ledger_imports
 from ledgers import services
 from ledgers.choices import LedgerKind, TaskStatus
 from ledgers.models import Directive, ProgressUpdate, Section, Task
+from orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,7 @@ def test_good_file_creates_tasks_directive_and_subtask_with_merged_cells_and_eve
     ({5: None}, "完成时限", "必填，不能为空"),
     ({2: None}, "任务", "必填，不能为空"),
     ({3: "NOPE"}, "责任单位", "未找到组织“NOPE”，或不在台账主管组织的范围内"),
+    ({3: "第一党小组"}, "责任单位", "有多个组织名为“第一党小组”，请改填组织代码"),
     ({4: "赵六"}, "责任领导", "未找到人员“赵六”，或您无权查看"),
     ({4: "李明"}, "责任领导", "有多名人员叫“李明”，无法确定是哪一位，请在系统中选择"),
     ({0: "9.1"}, "序号", "未找到序号为“9”的上级任务"),
@@ -121,6 +123,7 @@ def test_good_file_creates_tasks_directive_and_subtask_with_merged_cells_and_eve
 def test_each_bad_cell_is_named_by_row_and_column_and_nothing_is_written(ledger, cells, column, reason):
     t = ledger
     make_person(t.cb_b1, "李明")
+    Organization.objects.create(code="CA-B2-G1", name="第一党小组", kind="group", parent=t.ca_b2)
     good = ["2", OLD, "建立支部工作台账", "甲学院教工第一党支部", "张嘉恒", "2019-06-30", "进展", None]
     bad = list(good)
     bad[0] = "3"
