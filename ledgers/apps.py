@@ -9,5 +9,5 @@ class LedgersConfig(AppConfig):
     verbose_name = _("台账与清单")
 
     def ready(self):
-        from . import figures  # noqa: F401  (register the ledger figures)
+        from . import figures, imports  # noqa: F401  (register the ledger figures and the "ledger" Excel import)
         demo.register("ledgers.demo.build.build")  # the 2019 ledgers and this year's, after the meetings

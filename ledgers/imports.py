@@ -1,10 +1,11 @@
 """Import of a ledger's tasks from Excel in the 台账 layout that ledgers.export writes (core.imports does the
 file checks, preview, one transaction and rollback).
 
-The target ledger is named by the sheet's title row (row 1, usually merged across) or by a 台账 column; it
-must already exist and be managed by the importing user. Each row then either creates a task (a section or
-a directive with it when new) or, when its 序号 names a task of the ledger, updates that task through the
-services; a row that changes nothing writes nothing, so an exported file imports back as a no-op.
+The target ledger is named by the sheet's title row (row 1, usually merged across) or by a 台账 column: an
+existing ledger the importing user manages, or a new one the import creates (see _new_ledger). Each row
+then either creates a task (a section or a directive with it when new) or, when its 序号 names a task of
+the ledger, updates that task through the services; a row that changes nothing writes nothing, so an
+exported file imports back as a no-op.
 
 Sheets as people keep them are handled: merged cells (the title, section rows merged across, a 责任单位
 cell merged down over several rows), blank rows, and dates as date cells, Excel serial numbers or text.
@@ -253,7 +254,9 @@ class LedgerImport(ImportSpec):
     scope_message = gettext_lazy("组织不存在、不在台账主管组织的范围内，或您无权操作")
     columns = (
         Column(LEDGER, "ledger", Text(200), required=True,
-               note=gettext_lazy("系统中已建立、由您管理的台账名称；可写在第 1 行作标题（合并单元格），不必每行填写")),
+               note=gettext_lazy("由您管理的台账名称；可写在第 1 行作标题（合并单元格），不必每行填写。"
+                                 "系统中没有该台账时导入会新建：名称须含年度，使用“落实的指示批示”列的为指示批示台账，"
+                                 "否则为任务清单，由您任职的最高一级组织管理")),
         Column(SECTION, "section", Text(300),
                note=gettext_lazy("任务清单的章节，如“一、党的政治建设”；也可单独一行写章节，其下各行的任务归入该章节")),
         Column(NUMBER, "number", Text(30),
@@ -294,9 +297,14 @@ class LedgerImport(ImportSpec):
             return
         user, state = run.user, run.state
         state.update(ledger=ledger, plans={}, made={}, levels={}, stack=[], new_directives={}, numbers={})
+        if ledger.pk is None:
+            # Created by the first row's write, before anything that goes into it.
+            self.plan(run, _RowRef(min(r.number for r in rows)), Plan("ledger", {
+                "name": ledger.name, "kind": ledger.kind, "organization": ledger.organization, "year": ledger.year}))
         state["tasks"] = self._existing_tasks(user, ledger)
-        state["sections"] = [(s, s) for s in Section.objects.restrict(user, "view").filter(ledger=ledger)]
-        state["directives"] = list(Directive.objects.restrict(user, "view").filter(ledger=ledger))
+        state["sections"] = ([(s, s) for s in Section.objects.restrict(user, "view").filter(ledger=ledger)]
+                             if ledger.pk else [])
+        state["directives"] = list(Directive.objects.restrict(user, "view").filter(ledger=ledger)) if ledger.pk else []
         state["orgs"] = self._organizations(user, ledger, rows)
         state["people"] = self._people(user, rows)
         current = None
@@ -324,7 +332,9 @@ class LedgerImport(ImportSpec):
         found = list(Ledger.objects.restrict(run.user, "change").select_related("organization").filter(name=name)[:2])
         message = None
         if not found:
-            message = _("未找到名为“%(name)s”的台账，或您无权管理：请先在系统中建立台账，再导入其任务") % {"name": name}
+            ledger, message = self._new_ledger(run, rows, name)
+            if ledger is not None:
+                return ledger
         elif len(found) > 1:
             message = _("有多个名为“%(name)s”的台账，请先在系统中修改台账名称，使其不重复") % {"name": name}
         elif found[0].kind == LedgerKind.RESPONSIBILITY_LIST:
@@ -335,8 +345,33 @@ class LedgerImport(ImportSpec):
             return None
         return found[0]
 
+    def _new_ledger(self, run, rows, name):
+        """A ledger the file names but the system does not have yet is created by the import: its year from
+        the name, its kind from the columns used (指示批示 → directive ledger, else a task list), managed by
+        the highest organisation the user may create ledgers on — when that is one organisation."""
+        if Ledger.objects.filter(name=name).exists():  # scope: only says the name is taken, never by whom
+            return None, _("未找到名为“%(name)s”的台账，或您无权管理") % {"name": name}
+        year = re.search(r"(?:19|20)\d{2}", name)
+        if not year:
+            return None, _("系统中没有名为“%(name)s”的台账；新建台账须在名称中写明年度（如“2019年……”），"
+                           "或先在系统中建立台账") % {"name": name}
+        top = []
+        for org in Organization.objects.restrict(run.user, "view").order_by("depth", "path"):
+            if top and org.depth > top[0].depth:
+                break
+            if run.user.can("add", Ledger(organization=org)):
+                top.append(org)
+        if len(top) != 1:
+            return None, _("系统中没有名为“%(name)s”的台账，且无法确定由哪个组织建立（您在多个组织任职或无权建立"
+                           "台账）：请先在系统中建立台账") % {"name": name}
+        kind = (LedgerKind.DIRECTIVE_LEDGER if any(r.values.get("directive") for r in rows)
+                else LedgerKind.TASK_LIST)
+        return Ledger(name=name, kind=kind, organization=top[0], year=int(year.group())), None
+
     @staticmethod
     def _existing_tasks(user, ledger):
+        if ledger.pk is None:
+            return {}
         latest = ProgressUpdate.objects.filter(task=OuterRef("pk")).order_by("-written_on", "-id").values("text")[:1]
         tasks = {}
         for task in (Task.objects.restrict(user, "view").filter(ledger=ledger).select_related("owner")
@@ -496,9 +531,15 @@ class LedgerImport(ImportSpec):
     def create(self, run, row):
         state, user = run.state, run.user
         created = []
-        for plan in state.get("plans", {}).get(row.number, []):
+        plans = state.get("plans", {}).get(row.number, [])
+        ledger = state.get("ledger")
+        if ledger is not None and ledger.pk is None and not any(p.kind == "ledger" for p in plans):
+            raise BusinessRuleError(_("新台账由第一行建立，第一行有错误，本行无法导入"))
+        for plan in plans:
             values = {k: self._resolve(state, val) for k, val in plan.values.items()}
-            if plan.kind == "section":
+            if plan.kind == "ledger":
+                made = state["ledger"] = services.create_ledger(user, **values)
+            elif plan.kind == "section":
                 made = services.add_section(user, ledger=state["ledger"], **values)
             elif plan.kind == "directive":
                 made = services.add_directive(user, ledger=state["ledger"], **values)
@@ -550,6 +591,12 @@ class LedgerImport(ImportSpec):
         if isinstance(obj, Task) and (obj.evidence.exists() or obj.milestones.filter(done_on__isnull=False).exists()):
             return _("任务“%(t)s”在导入后已上传佐证材料或完成了时间节点，无法撤销本次导入") % {"t": obj.title}
         return None
+
+
+@dataclass
+class _RowRef:
+    """Stands for a row where only its number matters (plans are keyed by row number)."""
+    number: int
 
 
 SPEC = registry.register(LedgerImport())

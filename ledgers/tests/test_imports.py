@@ -16,7 +16,7 @@ from core.scoping import SYSTEM
 from ledgers import imports as ledger_imports
 from ledgers import services
 from ledgers.choices import LedgerKind, TaskStatus
-from ledgers.models import Directive, ProgressUpdate, Section, Task
+from ledgers.models import Directive, Ledger, ProgressUpdate, Section, Task
 from orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -158,12 +158,12 @@ def test_service_refusals_are_row_errors_and_the_whole_file_is_refused(ledger):
     assert not Task.objects.filter(title="x").exists()
 
 
-def test_the_ledger_must_exist_and_be_managed_by_the_importer(ledger):
+def test_a_ledger_the_system_lacks_needs_a_year_and_an_existing_one_must_be_managed(ledger):
     t = ledger
     rows = [["2", None, "任务", "甲学院党委", None, "2019-06-30", None, None]]
     result = run(t.org_admin, xlsx(rows, title="不存在的台账"))
-    assert errors(result) == {
-        (3, "台账", "未找到名为“不存在的台账”的台账，或您无权管理：请先在系统中建立台账，再导入其任务")}
+    assert errors(result) == {(3, "台账", "系统中没有名为“不存在的台账”的台账；新建台账须在名称中写明年度"
+                                          "（如“2019年……”），或先在系统中建立台账")}
     # The college works in the university's ledger but does not manage it: the same words, nothing revealed.
     result = run(t.sec_a, xlsx(rows))
     assert [e.column for e in result.errors] == ["台账"] and "无权管理" in result.errors[0].message
@@ -324,3 +324,31 @@ def test_through_the_pages_upload_preview_commit_and_the_template(login, ledger)
     c.post(good["Location"] + "commit/")
     assert Task.objects.get(title="任务").deadline == date(2030, 1, 31)
     assert login(t.nobody).get(reverse("imports:upload", args=["ledger"])).status_code == 403
+
+
+def test_a_new_ledger_is_created_from_the_file_and_rolled_back_with_it(ledger):
+    """"Create a ledger from a spreadsheet": the title names a ledger the system lacks; it is created under
+    the highest organisation the importer manages, as a task list (no 指示批示 column used)."""
+    t = ledger
+    title = "2020年甲学院专项任务清单"
+    content = xlsx([["一、政治建设"], ["1", "修订学院议事规则", "甲学院党委", "张嘉恒", "2020年6月30日", None, None],
+                    ["1.1", "支部落实", "甲学院教工第一党支部", None, "2020.6.1", None, None]],
+                   title=title, header=LIST_HEADER, merges=("A3:G3",))
+    batch, _result = commit(t.sec_a, content)
+    created = Ledger.objects.get(name=title)
+    assert (created.kind, created.organization, created.year) == (LedgerKind.TASK_LIST, t.ca, 2020)
+    tasks = {task.number: task for task in created.tasks.all()}
+    assert set(tasks) == {"1", "1.1"} and tasks["1.1"].parent == tasks["1"]
+    assert tasks["1"].section.title == "政治建设" and tasks["1"].deadline == date(2020, 6, 30)
+    assert AuditEntry.objects.filter(model="ledgers.ledger", object_id=str(created.pk), action="create").exists()
+    imports.rollback(SPEC, t.sec_a, batch)
+    assert not Ledger.objects.filter(name=title).exists() and not Task.objects.filter(ledger_id=created.pk).exists()
+
+
+def test_a_new_ledger_with_a_bad_first_row_creates_nothing(ledger):
+    t = ledger
+    content = xlsx([["1", "任务", "甲学院党委", None, "年底", None, None],
+                    ["2", "任务二", "甲学院党委", None, "2020-06-30", None, None]],
+                   title="2020年甲学院专项任务清单", header=LIST_HEADER)
+    result = run(t.sec_a, content)
+    assert result.errors and not Ledger.objects.filter(name="2020年甲学院专项任务清单").exists()
