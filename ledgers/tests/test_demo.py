@@ -20,6 +20,7 @@ from django.test import override_settings
 
 from accounts.models import User
 from audit.models import AuditEntry
+from core.figures import SYSTEM_USER, Period, registry
 from ledgers import services
 from ledgers.choices import Event, LedgerKind, TaskStatus
 from ledgers.demo import build as ledgers_demo
@@ -84,6 +85,17 @@ class TestLedgersDemo:
         late = tasks.filter(completed_on__gt=F("deadline")).count()
         assert 0 < late < DIRECTIVE_TASKS_2019 // 4  # most on time, a few late
         assert tasks.values("directive").distinct().count() == 8
+
+    def test_root_figures_are_the_articles_through_the_registry(self, demo):
+        root = Organization.objects.get(code="ROOT")
+        year = Period.year(2019)
+        values = {code: registry.get(code).value(SYSTEM_USER, root, year) for code in (
+            "ledgers.directive.tasks", "ledgers.directive.done", "ledgers.task_list.items", "ledgers.task_list.done",
+            "ledgers.tasks.completion_rate")}
+        assert values == {"ledgers.directive.tasks": 33, "ledgers.directive.done": 33, "ledgers.task_list.items": 153,
+                          "ledgers.task_list.done": 153, "ledgers.tasks.completion_rate": 100.0}
+        # As of mid-2019 the same ledgers were still being worked on.
+        assert registry.get("ledgers.directive.done").value(SYSTEM_USER, root, year, date(2019, 3, 1)) < 33
 
     def test_directive_tasks_are_owned_by_the_roots_children_and_led_by_its_committee(self, demo):
         tasks = Task.objects.filter(ledger=ledger(LedgerKind.DIRECTIVE_LEDGER, 2019))
