@@ -7,35 +7,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.viewsets import VersionField
+from core.viewsets import ScopedPrimaryKey, VersionField
 from members.models import Person
 from orgs.api.serializers import OrganizationRef
 
 from ..models import Directive, Ledger, Milestone, Section, Task
-
-
-class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
-    default_error_messages = {
-        "does_not_exist": gettext_lazy("未找到编号为 {pk_value} 的记录，或您无权访问"),
-        "incorrect_type": gettext_lazy("请填写记录编号（整数）"),
-    }
-
-    def __init__(self, model=None, **kwargs):
-        self.model = model
-        kwargs.setdefault("queryset", model.objects.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        return self.model.objects.restrict(getattr(request, "user", None), "view")
-
-    def to_internal_value(self, data):
-        # Booleans are ints to Python, and ids past 64 bits overflow the database: neither is an id.
-        if isinstance(data, bool) or (isinstance(data, int) and not 0 <= data < 2 ** 63) or (
-                isinstance(data, str) and not (data.isascii() and data.isdigit() and len(data) < 19)):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(data)
-
 
 # --- ledgers ---------------------------------------------------------------------------------------
 
