@@ -20,10 +20,11 @@ node_modules/.installed: package.json package-lock.json
 
 # Front-end packages come from the npm registry and are served from our own static files (no CDN).
 static/vendor/.copied: node_modules/.installed
-	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/echarts
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
 	cp -r node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
 	mkdir -p staticfiles
 	touch $@
 
