@@ -7,5 +7,6 @@ class MembersConfig(AppConfig):
     verbose_name = _("党员")
 
     def ready(self):
-        # views registers the organisation-page tabs; imports the people and membership imports.
-        from . import imports, receivers, views  # noqa: F401
+        # views registers the organisation-page tabs; imports the people and membership imports; figures
+        # the membership figures.
+        from . import figures, imports, receivers, views  # noqa: F401

@@ -1,0 +1,70 @@
+"""The membership figures (issue 5: "membership by category and status"). Each counts Party members of a
+subtree on the as-of date, from the histories, so a past report shows who was a member where then:
+
+- where: the membership in force on the as-of date (`Membership.objects.on(day)`), whose organisation was
+  in the subtree on that date (`orgs.history.subtree_q`);
+- status: the person's latest status change on or before the as-of date (`StatusChange`); a member is
+  probationary or full (`MEMBER_STATUSES`);
+- category: the person's category (teacher, student, staff, retiree) as recorded; it has no history.
+
+The records behind each figure are the memberships counted (one a person: memberships never overlap).
+The period does not select anything: a membership count is a stock, taken on the as-of date (by default
+the period's last day).
+"""
+from django.db.models import OuterRef, Subquery
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from core.figures import registry
+from orgs.history import subtree_q
+
+from .choices import MEMBER_STATUSES, Category, PartyStatus
+from .models import Membership, StatusChange
+
+SECTION = "grassroots"  # 基层组织建设
+
+
+def status_on(as_of):
+    """The person's party status on `as_of`: their latest status change by then (None before the first)."""
+    changes = StatusChange.objects.filter(person=OuterRef("person_id"), changed_on__lte=as_of)
+    return Subquery(changes.order_by("-changed_on", "-id").values("status")[:1])
+
+
+def members(qs, org, as_of, statuses=MEMBER_STATUSES):
+    """Memberships in force on `as_of` in the subtree of `org` (as it was then) of people whose status on
+    `as_of` is one of `statuses`."""
+    return (qs.on(as_of).filter(subtree_q(org, as_of, "organization"))
+            .annotate(status_then=status_on(as_of))
+            .filter(status_then__in=sorted(statuses)))
+
+
+@registry.register("members.total", _("党员总数"), _("名"), SECTION, Membership,
+                   _("统计日组织关系在本组织及下级组织的正式党员和预备党员人数"))
+def members_total(qs, org, period, as_of):
+    return members(qs, org, as_of)
+
+
+def _by_status(status):
+    def builder(qs, org, period, as_of):
+        return members(qs, org, as_of, {status})
+    return builder
+
+
+# "members.status.full" (正式党员), "members.status.probationary" (预备党员).
+for _status in (PartyStatus.FULL, PartyStatus.PROBATIONARY):
+    registry.register(f"members.status.{_status.value}", _status.label, _("名"), SECTION, Membership,
+                      _("统计日组织关系在本组织及下级组织、政治面貌为该类的党员人数"))(_by_status(_status))
+
+
+def _by_category(category):
+    def builder(qs, org, period, as_of):
+        return members(qs, org, as_of).filter(person__category=category)
+    return builder
+
+
+# "members.category.teacher" (教师党员), student, staff, retiree.
+for _category in Category:
+    registry.register(f"members.category.{_category.value}", format_lazy(_("{category}党员"), category=_category.label),
+                      _("名"), SECTION, Membership,
+                      _("统计日组织关系在本组织及下级组织的该类人员中的党员（正式党员和预备党员）人数"))(
+        _by_category(_category))
