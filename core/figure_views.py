@@ -2,6 +2,8 @@
 (exactly the records its value counts). Generic: the reports app grows them into the dashboard and the
 annual report. Core imports no domain app, so the organisation model is found through the figures' own
 models (see organization_model)."""
+from datetime import date
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -65,9 +67,23 @@ class FigureMixin(LoginRequiredMixin):
             timezone.localdate().year
         return org, year
 
-    @staticmethod
-    def query(org, year):
-        return urlencode({"org": org.pk, "year": year})
+    def as_of(self, year):
+        """?as_of=YYYY-MM-DD: the day the figures are counted as of; the period's end when absent or not a
+        valid date (a figure then counts what was true at the end of the year)."""
+        raw = self.request.GET.get("as_of", "").strip()
+        if raw and raw.isascii() and len(raw) == 10:
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                pass
+        return Period.year(year).end
+
+    def query(self, org, year):
+        params = {"org": org.pk, "year": year}
+        as_of = self.as_of(year)
+        if as_of != Period.year(year).end:
+            params["as_of"] = as_of.isoformat()
+        return urlencode(params)
 
 
 class FigureIndexView(FigureMixin, TemplateView):
@@ -81,13 +97,14 @@ class FigureIndexView(FigureMixin, TemplateView):
             period, query = Period.year(year), self.query(org, year)
             for figure in registry.all():
                 sections.setdefault(figure.section, []).append({
-                    "figure": figure, "value": figure.value(self.request.user, org, period),
+                    "figure": figure, "value": figure.value(self.request.user, org, period, self.as_of(year)),
                     "url": f"{reverse('figure_detail', args=[figure.code])}?{query}"})
         order = list(SECTIONS)
         grouped = [(SECTIONS.get(code, code), items) for code, items in
                    sorted(sections.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order),
                                                            kv[0]))]
         ctx.update(title=_("数据与统计"), organization=org, year=year, sections=grouped,
+                   as_of=self.as_of(year) if org is not None else None,
                    organizations=self.organizations().order_by("path").only("pk", "name", "depth"))
         return ctx
 
@@ -103,7 +120,7 @@ class FigureDetailView(FigureMixin, TemplateView):
             raise Http404(_("未找到该统计项")) from None
 
     def records(self, figure, org, year):
-        qs = figure.records(self.request.user, org, Period.year(year))
+        qs = figure.records(self.request.user, org, Period.year(year), self.as_of(year))
         # The rows' str() usually names related records (the person of an attendance record): fetched in
         # the same query, so the page costs the same whatever it shows.
         qs = qs.select_related()
@@ -130,20 +147,21 @@ class FigureDetailView(FigureMixin, TemplateView):
         rows = ([i, str(obj), base + obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""]
                 for i, obj in enumerate(qs.iterator(chunk_size=1000), start=1))
         title = f"{figure.title}-{org}-{year}"
-        notes = [str(figure.title), str(figure.description), f"{org} {Period.year(year)}"]
+        notes = [str(figure.title), str(figure.description), f"{org} {Period.year(year)}",
+                 _("统计截至 %(day)s") % {"day": self.as_of(year).isoformat()}]
         wb = build_workbook([_("序号"), _("记录"), _("链接")], rows, title=str(figure.title), notes=notes)
         recorder(self.request.user, "export", model=figure.model._meta.label_lower, object_repr=str(figure.title),
-                 note=f"统计项 {figure.code} 明细；组织 {org.pk}；{year} 年")
+                 note=f"统计项 {figure.code} 明细；组织 {org.pk}；{year} 年；截至 {self.as_of(year).isoformat()}")
         return xlsx_response(wb, f"{title}.xlsx")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         figure, org, year = self.resolve_all()
-        value = figure.value(self.request.user, org, Period.year(year))
+        value = figure.value(self.request.user, org, Period.year(year), self.as_of(year))
         page = Paginator(self.records(figure, org, year), self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.query(org, year)
         ctx.update(title=figure.title, figure=figure, value=value, organization=org, year=year,
-                   period=Period.year(year), page=page, query=query,
+                   period=Period.year(year), as_of=self.as_of(year), page=page, query=query,
                    rows=[(obj, getattr(obj, "get_absolute_url", None)) for obj in page.object_list],
                    index_url=f"{reverse('figures')}?{query}",
                    can_export=self.request.user.scope_q(figure.model, "export") is not None)
