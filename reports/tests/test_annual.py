@@ -29,8 +29,10 @@ MEETINGS = [
 ]
 
 
-@pytest.fixture
-def records(users):
+@pytest.fixture(name="records")
+def records_fixture(users):
+    """Imported by the other reports tests (as `records_fixture`, so that their `records` arguments do not
+    shadow it)."""
     t = users
     for attr, kind, n, first in MEETINGS:
         for i in range(n):
