@@ -26,7 +26,8 @@ SECTION = "grassroots"  # 基层组织建设
 
 def status_on(as_of):
     """The person's party status on `as_of`: their latest status change by then (None before the first)."""
-    changes = StatusChange.objects.filter(person=OuterRef("person_id"), changed_on__lte=as_of)
+    changes = StatusChange.objects.filter(  # scope: only the restricted memberships' people (OuterRef)
+        person=OuterRef("person_id"), changed_on__lte=as_of)
     return Subquery(changes.order_by("-changed_on", "-id").values("status")[:1])
 
 
