@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.figure_views import SECTIONS
 from core.figures import Period, registry
+from core.registry import recorder
 
 from .expected import EXPECTED
 
@@ -140,3 +141,11 @@ def build(user, organization, year, as_of=None):
     ordered = [Section(code, str(SECTIONS.get(code, code)), items)
                for code, items in sorted(sections.items(), key=lambda kv: section_order(kv[0]))]
     return AnnualReport(user=user, organization=organization, year=year, as_of=as_of, sections=ordered)
+
+
+def record_export(user, report, fmt, channel=""):
+    """The audit row of an exported report (who, which organisation, year, as-of date, format)."""
+    org = report.organization
+    recorder(user, "export", model=org._meta.label_lower, object_id=org.pk,
+             object_repr=f"{org.name} {report.year} 年度工作报告"[:200],
+             note=f"年度工作报告（{fmt}）{channel}；组织 {org.pk}；{report.year} 年；截至 {report.as_of.isoformat()}")

@@ -12,7 +12,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.excel import XLSX_TYPE
-from core.registry import recorder
 from orgs.models import Organization
 
 from . import annual, export_pdf, export_xlsx, narrative
@@ -35,9 +34,7 @@ def export_response(user, report, fmt, narrative_text, base_url=""):
     else:
         fmt = "xlsx"
         body, content_type = export_xlsx.xlsx_bytes(report, narrative_text, base_url), XLSX_TYPE
-    recorder(user, "export", model=Organization._meta.label_lower, object_id=org.pk,
-             object_repr=f"{org.name} {report.year} 年度工作报告"[:200],
-             note=f"年度工作报告（{fmt}）；组织 {org.pk}；{report.year} 年；截至 {report.as_of.isoformat()}")
+    annual.record_export(user, report, fmt)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = content_disposition(f"{filename}.{fmt}")
     return response
