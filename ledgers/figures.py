@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.figures import registry
-from core.scoping import path_range
+from orgs.history import subtree_q
 
 from .choices import OWNER_OPEN, Event, LedgerKind, TaskStatus
 from .models import Task, Transition
@@ -30,11 +30,11 @@ def as_of_status(qs, as_of):
 
 
 def counted(qs, org, period, as_of, kind=None):
-    """The tasks the subtree of `org` answers for in the ledgers of the period's years, as of `as_of`."""
-    lo, hi = path_range(org.path)
-    qs = qs.filter(owner__path__gte=lo, owner__path__lt=hi,
+    """The tasks the subtree of `org` answers for in the ledgers of the period's years, as of `as_of`: owner
+    in the subtree and parent's owner outside it, both on the tree as it was that day (orgs.history)."""
+    qs = qs.filter(subtree_q(org, as_of, "owner"),
                    ledger__year__gte=period.start.year, ledger__year__lte=period.end.year)
-    qs = qs.filter(Q(parent__isnull=True) | Q(parent__owner__path__lt=lo) | Q(parent__owner__path__gte=hi))
+    qs = qs.filter(Q(parent__isnull=True) | ~subtree_q(org, as_of, "parent__owner"))
     if kind:
         qs = qs.filter(ledger__kind=kind)
     return as_of_status(qs, as_of)

@@ -8,7 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.figures import registry
-from core.scoping import path_range
+from orgs.history import subtree_q
 from orgs.models import Organization
 
 from .choices import Kind, Status
@@ -22,13 +22,13 @@ def held(qs, period):
     return qs.filter(status=Status.HELD, held_on__gte=period.start, held_on__lte=period.end)
 
 
-def subtree(qs, org, field="organization__path"):
-    lo, hi = path_range(org.path)
-    return qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
+def subtree(qs, org, as_of, field="organization"):
+    """The records of organisations in `org`'s subtree on `as_of` (orgs.history: the tree as it was)."""
+    return qs.filter(subtree_q(org, as_of, field))
 
 
-def below(qs, org):
-    return subtree(qs, org).exclude(organization=org)
+def below(qs, org, as_of):
+    return subtree(qs, org, as_of).exclude(organization=org)
 
 
 @registry.register("meetings.first_topic.committee", _("党委（扩大）会“第一议题”学习"), _("次"), SECTION, Meeting,
@@ -40,13 +40,13 @@ def first_topic_committee(qs, org, period, as_of):
 @registry.register("meetings.central_group", _("各级党委理论学习中心组学习"), _("次"), SECTION, Meeting,
                    _("本组织及下级各党委召开的理论学习中心组学习次数"))
 def central_group(qs, org, period, as_of):
-    return subtree(held(qs, period), org).filter(kind=Kind.CENTRAL_GROUP_STUDY)
+    return subtree(held(qs, period), org, as_of).filter(kind=Kind.CENTRAL_GROUP_STUDY)
 
 
 @registry.register("meetings.first_topic.branches", _("党支部“第一议题”学习"), _("次"), SECTION, Meeting,
                    _("下属各党支部召开的会议中第一个议题为“第一议题”学习的次数"))
 def first_topic_branches(qs, org, period, as_of):
-    return subtree(held(qs, period), org).filter(organization__kind="branch", has_first_topic=True)
+    return subtree(held(qs, period), org, as_of).filter(organization__kind="branch", has_first_topic=True)
 
 
 @registry.register("meetings.seminars.leadership", _("领导班子集中学习研讨"), _("次"), SECTION, Meeting,
@@ -58,12 +58,12 @@ def seminars_leadership(qs, org, period, as_of):
 @registry.register("meetings.seminars.units", _("各学院、各单位集中学习研讨"), _("次"), SECTION, Meeting,
                    _("下级各组织在主题教育期间的集中学习研讨次数"))
 def seminars_units(qs, org, period, as_of):
-    return below(held(qs, period), org).filter(kind=Kind.STUDY_SEMINAR, campaign__isnull=False)
+    return below(held(qs, period), org, as_of).filter(kind=Kind.STUDY_SEMINAR, campaign__isnull=False)
 
 
 def _by_kind(kind):
     def builder(qs, org, period, as_of):
-        return subtree(held(qs, period), org).filter(kind=kind)
+        return subtree(held(qs, period), org, as_of).filter(kind=kind)
     return builder
 
 
@@ -82,7 +82,7 @@ def attendance_rate(qs):
                    _("本组织及下级组织已召开会议的出席人次占应出席人次的比例"), aggregate=attendance_rate)
 def attendance(qs, org, period, as_of):
     return subtree(qs.filter(meeting__status=Status.HELD, meeting__held_on__gte=period.start,
-                             meeting__held_on__lte=period.end), org, "meeting__organization__path")
+                             meeting__held_on__lte=period.end), org, as_of, "meeting__organization")
 
 
 # --- compliance rate per rule (meetings/compliance.py) -----------------------------------------------
@@ -92,8 +92,7 @@ def attendance(qs, org, period, as_of):
 
 def _compliance_builder(kind):
     def builder(qs, org, period, as_of):
-        lo, hi = path_range(org.path)
-        orgs = qs.filter(path__gte=lo, path__lt=hi, kind__in=sorted(APPLIES_TO[kind])).filter(
+        orgs = qs.filter(subtree_q(org, as_of, "id"), kind__in=sorted(APPLIES_TO[kind])).filter(
             Q(established_on__isnull=True) | Q(established_on__lte=period.end),
             Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.start))
         orgs.compliance_context = (kind, period, as_of)

@@ -105,13 +105,19 @@ class Organization(VersionedModel):
             raise ValidationError({"is_joint": _("联合支部、临时支部标记只适用于党支部")})
 
     def save(self, *args, **kwargs):
-        creating = self.pk is None
-        super().save(*args, **kwargs)
-        if creating:
+        if self.pk is not None:
+            return super().save(*args, **kwargs)
+        from django.db import transaction
+
+        from .history import record_created
+
+        with transaction.atomic():  # the organisation, its derived path and its path history together
+            super().save(*args, **kwargs)
             parent_path = self.parent.path if self.parent_id else ""
             self.path = parent_path + path_segment(self.pk)
             self.depth = self.path.count("/") - 1
             type(self).objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+            record_created(self)
 
     def subtree(self, include_self=True):
         from core.scoping import path_range
@@ -119,6 +125,34 @@ class Organization(VersionedModel):
         lo, hi = path_range(self.path)
         qs = Organization.objects.filter(path__gte=lo, path__lt=hi)
         return qs if include_self else qs.exclude(pk=self.pk)
+
+
+class PathHistory(models.Model):
+    """Where an organisation hung in the tree over time: its `path` from `valid_from` (inclusive) until
+    `valid_to` (exclusive; null = still). Written with the organisation by Organization.save() and by
+    orgs.services.move_organization, read by orgs.history (figures and reports "as of" a past date).
+
+    Not scoped and never shown on its own: it only tells which organisations a subtree held on a day."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="path_history",
+                                     verbose_name=_("党组织"))
+    # C collation on PostgreSQL (migration 0003), as Organization.path: range filters on it use the index.
+    path = models.CharField(_("路径"), max_length=255)
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("组织隶属历史")
+        verbose_name_plural = pgettext_lazy("plural", "组织隶属历史")
+        ordering = ["organization", "valid_from"]
+        indexes = [
+            # A subtree on a day: a range on path, the dates read from the same index.
+            models.Index(fields=["path", "valid_from", "valid_to"], name="orgs_pathhist_path_dates"),
+            models.Index(fields=["organization", "valid_from"], name="orgs_pathhist_org_from"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.path} {self.valid_from}～{self.valid_to or ''}"
 
 
 class Term(VersionedModel):

@@ -16,6 +16,7 @@ from core.models import snapshot
 from core.rules import rule_value
 from core.scoping import ensure, path_range
 
+from . import history
 from .choices import ALLOWED_CHILDREN, Kind
 from .models import Organization, Term, Unit
 
@@ -43,8 +44,12 @@ def update_organization(user, org, changes, expected_version=None):
     return audit.update(user, org, changes, expected_version=expected_version)
 
 
-def move_organization(user, org, new_parent, expected_version=None):
-    """Hang `org` and its subtree under `new_parent`: one transaction, descendants rewritten in one UPDATE."""
+def move_organization(user, org, new_parent, expected_version=None, on_date=None):
+    """Hang `org` and its subtree under `new_parent` from `on_date` (default today): one transaction,
+    descendants rewritten in one UPDATE and their path history (orgs.history) in one bulk write, so reports
+    as of an earlier day still see the subtree where it was. The date can be neither in the future nor
+    before the last change of place of any organisation in the subtree or of the new parent."""
+    on_date = on_date or date.today()
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=org.pk)
         new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
@@ -64,16 +69,18 @@ def move_organization(user, org, new_parent, expected_version=None):
         before = snapshot(org)
         old_prefix = org.path
         new_prefix = new_parent.path + old_prefix.rstrip("/").rsplit("/", 1)[-1] + "/"
+        history.check_move_date(old_prefix, new_parent, on_date)
         delta = (new_parent.depth + 1) - org.depth
         lo, hi = path_range(old_prefix)
         Organization.objects.filter(path__gte=lo, path__lt=hi).update(
             path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
             depth=F("depth") + delta,
         )
+        history.record_move(old_prefix, new_prefix, on_date)
         Organization.objects.filter(pk=org.pk).update(parent=new_parent, version=F("version") + 1)
         org.refresh_from_db()
         audit.record(user, Action.MOVE, org, before=before, after=snapshot(org),
-                     note=f"移至 {new_parent.name}")
+                     note=f"移至 {new_parent.name}" + (f"（{on_date:%Y-%m-%d}起）" if on_date != date.today() else ""))
     return org
 
 
@@ -173,9 +180,12 @@ def check_tree():
 
 
 def rebuild_tree():
+    """Repair the derived columns from the parent keys; organisations whose path changed (or lacking a
+    current path-history row) get a history row from today with their repaired path."""
     with transaction.atomic():
         wrong = check_tree()
         expected = expected_paths()
         for pk, _old, new in wrong:
             Organization.objects.filter(pk=pk).update(path=new, depth=expected[pk][1])
+        history.sync_current()
     return len(wrong)
