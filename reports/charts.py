@@ -89,8 +89,10 @@ class Dashboard:
 
     def __post_init__(self):
         self.period = Period.year(self.year)
+        # An as-of date given explicitly is carried into every link (the figure pages take ?as_of=).
+        self.extra = {"as_of": self.as_of.isoformat()} if self.as_of else {}
         self.as_of = self.as_of or self.period.end
-        self.query = urlencode({"org": self.organization.pk, "year": self.year})
+        self.query = urlencode({"org": self.organization.pk, "year": self.year, **self.extra})
 
     # --- one figure -------------------------------------------------------------------------------------
     def value(self, figure, organization=None, period=None):
@@ -98,7 +100,8 @@ class Dashboard:
         return figure.value(self.user, organization or self.organization, period or self.period, self.as_of)
 
     def figure_url(self, code, organization=None):
-        query = self.query if organization is None else urlencode({"org": organization.pk, "year": self.year})
+        query = self.query if organization is None else urlencode({"org": organization.pk, "year": self.year,
+                                                                    **self.extra})
         return f"{reverse('figure_detail', args=[code])}?{query}"
 
     def item(self, figure, value=None, organization=None):
@@ -175,7 +178,7 @@ class Dashboard:
     def calendar_url(self):
         """The compliance calendar of the organisation and year, when the meetings pages are mounted."""
         calendar = _url("meetings:compliance", None)
-        return f"{calendar}?{self.query}" if calendar else None
+        return f"{calendar}?{urlencode({'org': self.organization.pk, 'year': self.year})}" if calendar else None
 
     def as_json(self):
         return {"organization": {"id": self.organization.pk, "name": str(self.organization)}, "year": self.year,

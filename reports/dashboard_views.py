@@ -1,4 +1,4 @@
-"""The dashboard (/reports/dashboard/?org=&year=): key figures as cards, charts and compliance gaps for an
+"""The dashboard (/reports/dashboard/?org=&year=[&as_of=]): key figures as cards, charts and compliance gaps for an
 organisation subtree and a year, every number from the figures registry (reports/charts.py), each linked
 to the records behind it. The chart data is in the page (a json_script block read by
 static/reports/dashboard.js) and at /reports/dashboard/data/ as JSON; every chart has a data table.
@@ -6,6 +6,8 @@ static/reports/dashboard.js) and at /reports/dashboard/data/ as JSON; every char
 The organisation must be one the user may view (core.figure_views.FigureMixin: otherwise 404), and every
 figure counts only within the user's scope.
 """
+from datetime import date
+
 from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -18,11 +20,25 @@ from . import charts
 
 
 class DashboardMixin(FigureMixin):
+    def as_of(self):
+        """?as_of=YYYY-MM-DD: the day the figures are taken on (default: the year's last day); anything
+        else is not found."""
+        raw = self.request.GET.get("as_of", "").strip()
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw) if len(raw) == 10 else None
+        except ValueError:
+            return None
+
     def dashboard(self):
         org, year = self.resolve()
         if org is None:
             return None
-        return charts.build(self.request.user, org, year, self.organizations())
+        as_of = self.as_of()
+        if self.request.GET.get("as_of", "").strip() and as_of is None:
+            raise Http404(_("未找到该记录"))
+        return charts.build(self.request.user, org, year, self.organizations(), as_of)
 
 
 class DashboardView(DashboardMixin, TemplateView):

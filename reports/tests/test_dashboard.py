@@ -263,3 +263,17 @@ def test_compliance_gaps_count_missing_periods_and_link_to_the_calendar(login, y
     html = c.get(URL, {"org": t.ca.pk, "year": YEAR}).content.decode()
     assert re.search(r'data-code="meetings.compliance_gaps.member_assembly">.*?gap-value"><a href="[^"]+">7</a>',
                      html, re.S)
+
+
+def test_an_as_of_date_takes_the_figures_on_that_day_and_links_carry_it(login, year):
+    t = year
+    c = login(t.org_admin)
+    # 赵预备 joined on 2020-03-01: the dashboard as of February counts three members, not four.
+    data = c.get(DATA, {"org": t.root.pk, "year": YEAR, "as_of": "2020-02-29"}).json()
+    assert data["as_of"] == "2020-02-29"
+    cards = {card["code"]: card for card in data["cards"]}
+    assert cards["members.total"]["value"] == 3 == registry.get("members.total").value(
+        t.org_admin, t.root, Period.year(YEAR), date(2020, 2, 29))
+    assert cards["members.total"]["url"] == f"/figures/members.total/?org={t.root.pk}&year={YEAR}&as_of=2020-02-29"
+    for bad in ("2020-02-30", "yesterday", "2020-2-1"):
+        assert c.get(URL, {"org": t.root.pk, "year": YEAR, "as_of": bad}).status_code == 404

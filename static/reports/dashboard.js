@@ -14,7 +14,7 @@
   function barOption(rows, labelOf, unit, max) {
     return {
       color: RED,
-      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 48, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "value", max: max, axisLabel: { formatter: "{value}" + (unit === "%" ? "%" : "") } },
       yAxis: { type: "category", inverse: true, data: rows.map(labelOf),
@@ -44,7 +44,11 @@
     "compliance": function (chart) {
       return barOption(chart.rows, function (r) { return r.title; }, "%", 100);
     },
-    "membership-category": function (chart) {
+    "membership-category": pie,
+    "membership-status": pie
+  };
+
+  function pie(chart) {
       return {
         color: RED,
         tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
@@ -52,11 +56,7 @@
         series: [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
                    data: chart.rows.map(function (r) { return { name: r.title, value: r.value || 0 }; }) }]
       };
-    },
-    "membership-status": function (chart) {
-      return barOption(chart.rows, function (r) { return r.title; }, chart.unit);
-    }
-  };
+  }
 
   // A click on a bar or slice opens the records behind it (the figure's drill-down).
   function linkOf(name, chart, params) {
@@ -70,6 +70,10 @@
     var build = builders[name];
     if (!el || !build) { return; }
     var chart = data.charts[name];
+    // Horizontal bars: a row per organisation or rule, however many there are.
+    if (chart.rows && (name === "completion" || name === "compliance")) {
+      el.style.height = Math.max(220, chart.rows.length * 30 + 60) + "px";
+    }
     var instance = echarts.init(el, null, { renderer: "canvas" });
     instance.setOption(build(chart));
     instance.on("click", function (params) { go(linkOf(name, chart, params)); });
