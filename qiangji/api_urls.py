@@ -9,6 +9,7 @@ from ledgers.api.views import LedgerViewSet, TaskViewSet
 from meetings.api.views import CampaignViewSet, MeetingViewSet
 from members.api.views import MembershipViewSet, PersonViewSet
 from orgs.api.views import OrganizationViewSet
+from reports.api.views import AnnualReportView
 
 
 class APIRoot(routers.APIRootView):
@@ -32,6 +33,7 @@ router.register("tasks", TaskViewSet, basename="task")
 
 urlpatterns = [
     path("token/", TokenView.as_view(), name="api-token"),
+    path("reports/annual/", AnnualReportView.as_view(), name="api-reports-annual"),
     *router.urls,
     # Last, so only what nothing above matched; ending in "/" so that APPEND_SLASH still redirects.
     re_path(r"^(?:{})/.+/$".format("|".join(prefix for prefix, _viewset, _name in router.registry)),
