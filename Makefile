@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-pg lint setup system-deps static messages clean
+.PHONY: run test test-pg lint setup system-deps pdf-deps static messages clean
 
 setup: $(BIN)/.installed static/vendor/.copied
 
@@ -28,17 +28,30 @@ static/vendor/.copied: node_modules/.installed
 	mkdir -p staticfiles
 	touch $@
 
-run: setup
+run: setup pdf-deps
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) demo --if-empty
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# Browser tests need Debian's chromium and PDFs need a CJK font; install them when missing and root.
+# Browser tests need Debian's chromium; PDFs (WeasyPrint) need Pango and a CJK font. Installed when
+# missing and root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'cjk\|wenquanyi'; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'cjk\|wenquanyi' \
+	    || ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "需要 chromium 与 fonts-noto-cjk：请以 root 运行或先安装 (apt-get install chromium fonts-noto-cjk)"; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else echo "需要 $(SYSTEM_PACKAGES)：请以 root 运行或先安装 (apt-get install $(SYSTEM_PACKAGES))"; exit 1; fi; \
+	fi
+
+# PDF reports need Pango and a CJK font: installed when missing and root; otherwise a warning, and every
+# page but the PDF export works.
+PDF_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+pdf-deps:
+	@if ! fc-list 2>/dev/null | grep -qi 'cjk\|wenquanyi' || ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	  else echo "提示：导出 PDF 需要 $(PDF_PACKAGES)（apt-get install $(PDF_PACKAGES)）"; fi; \
 	fi
 
 test: setup system-deps
