@@ -219,4 +219,7 @@ LOGGING = {
 # One process serves its own static files (intranet, no separate web server needed); collectstatic is
 # optional: without it whitenoise serves straight from the app and vendor folders.
 WHITENOISE_USE_FINDERS = True
+# /favicon.ico straight from the files: a browser asks for it after every page, and it must not reach the
+# session middleware (a late request racing the test database flush deadlocked on PostgreSQL).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
 # browser steps are still plain synchronous code.
@@ -38,6 +39,12 @@ def page(browser, live_server, settings):
     page.set_default_timeout(15000)
     page.base = live_server.url
     yield page
+    # Let the live server answer what the page still asked of it (a late fetch) before the test database
+    # is flushed: a request still in a transaction deadlocks the flush on PostgreSQL.
+    try:
+        page.wait_for_load_state("networkidle", timeout=5000)
+    except PlaywrightError:
+        pass
     context.close()
 
 
