@@ -30,7 +30,8 @@ def _history():
 
 def rows_on(as_of):
     """The history rows in force on `as_of`: one per organisation that was in the tree that day."""
-    return _history().filter(valid_from__lte=as_of).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
+    return (_history().filter(valid_from__lte=as_of).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
+            .order_by())  # no join for the model's ordering
 
 
 def path_on(org, as_of):
