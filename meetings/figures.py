@@ -100,16 +100,26 @@ def _compliance_builder(kind):
     return builder
 
 
-def compliance_rate(orgs):
-    """Satisfied / due periods, in %, of the rule periods that close within the figure's period and by its
-    as_of date (compliance.tally: the same count as the compliance page's rates)."""
+def _tally(orgs):
+    """(satisfied, missing) rule periods closing within the figure's period and by its as_of date
+    (compliance.tally: the same count as the compliance page)."""
     kind, period, as_of = orgs.compliance_context
     rules = RuleBook.for_meetings()
     satisfied = missing = 0
     for year in range(period.start.year, period.end.year + 1):
         s, m = tally(report(orgs, year, as_of, rules=rules, kinds=(kind,)), kind, as_of, period.start, period.end)
         satisfied, missing = satisfied + s, missing + m
-    return percent(satisfied, missing)
+    return satisfied, missing
+
+
+def compliance_rate(orgs):
+    """Satisfied / due periods, in %."""
+    return percent(*_tally(orgs))
+
+
+def compliance_gaps(orgs):
+    """Due periods with no meeting held: each one a gap the compliance calendar lists."""
+    return _tally(orgs)[1]
 
 
 for _kind in RULE_KINDS:
@@ -117,3 +127,9 @@ for _kind in RULE_KINDS:
                       "%", SECTION, Organization,
                       _("应召开该类会议的组织中，已到期的各期（月、季度或年度）召开了该类会议的比例"),
                       aggregate=compliance_rate)(_compliance_builder(_kind))
+
+    # The gaps behind the rate (the dashboard's "组织生活缺失情况", linked to the calendar).
+    registry.register(f"meetings.compliance_gaps.{_kind.value}", format_lazy(_("{kind}缺失期数"), kind=_kind.label),
+                      _("期"), SECTION, Organization,
+                      _("应召开该类会议的组织中，已到期而未召开该类会议的期数（每个组织每期计一次）"),
+                      aggregate=compliance_gaps)(_compliance_builder(_kind))

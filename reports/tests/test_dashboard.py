@@ -8,7 +8,6 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils.text import format_lazy
 
 from conftest import make_person
 from core.figures import Period, registry
@@ -227,31 +226,7 @@ def test_the_cost_is_bounded(login, year):
     assert sum(board.charts["meetings-month"]["series"][1]["data"]) >= 12
 
 
-@pytest.fixture
-def gap_figures():
-    """The missing periods per rule, as the meetings app is asked to register them (reports/charts.py,
-    GAPS_PREFIX), from the calendar's own tally; registered here when the app does not (yet)."""
-    from meetings import figures as meeting_figures
-    from meetings.compliance import RULE_KINDS, RuleBook, report, tally
-
-    def missing(orgs):
-        kind, period, as_of = orgs.compliance_context
-        return sum(tally(report(orgs, y, as_of, rules=RuleBook.for_meetings(), kinds=(kind,)), kind, as_of,
-                         period.start, period.end)[1] for y in range(period.start.year, period.end.year + 1))
-
-    added = []
-    for kind in RULE_KINDS:
-        code = f"{charts.GAPS_PREFIX}{kind.value}"
-        if code not in {f.code for f in registry.all()}:
-            registry.register(code, format_lazy("{kind}缺失期数", kind=kind.label), "期", "political", Organization,
-                              aggregate=missing)(meeting_figures._compliance_builder(kind))
-            added.append(code)
-    yield
-    for code in added:
-        registry._figures.pop(code)
-
-
-def test_compliance_gaps_count_missing_periods_and_link_to_the_calendar(login, year, gap_figures):
+def test_compliance_gaps_count_missing_periods_and_link_to_the_calendar(login, year):
     t = year
     c = login(t.sec_a)
     data = c.get(DATA, {"org": t.ca.pk, "year": YEAR}).json()
