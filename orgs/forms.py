@@ -38,6 +38,9 @@ class OrganizationForm(VersionedModelForm):
 class MoveForm(forms.Form):
     new_parent = forms.ModelChoiceField(label=_("新的上级组织"), queryset=Organization.objects.none(),
                                         widget=forms.Select(attrs={"class": "form-select"}))
+    on_date = forms.DateField(label=_("生效日期"), required=False,
+                              help_text=_("隶属关系调整的日期，默认今天；此前的统计仍按原隶属关系计算"),
+                              widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, obj=None, user=None, **kwargs):

@@ -91,7 +91,8 @@ class OrganizationMoveView(ObjectActionView):
 
     def perform(self, form):
         org = services.move_organization(self.request.user, self.object, form.cleaned_data["new_parent"],
-                                         form.cleaned_data.get("expected_version"))
+                                         form.cleaned_data.get("expected_version"),
+                                         on_date=form.cleaned_data.get("on_date"))
         return org.get_absolute_url()
 
 

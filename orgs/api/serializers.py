@@ -97,6 +97,8 @@ class OrganizationUpdateSerializer(serializers.ModelSerializer):
 
 class MoveSerializer(serializers.Serializer):
     parent = OrganizationRef(label=gettext_lazy("新的上级组织"), help_text=gettext_lazy("组织编号或组织代码"))
+    on_date = serializers.DateField(label=gettext_lazy("生效日期"), required=False, allow_null=True,
+                                    help_text=gettext_lazy("隶属关系调整的日期，默认今天"))
     version = VersionField()
 
 

@@ -42,7 +42,7 @@ class OrganizationViewSet(ScopedViewSet):
         obj = self.get_object()
         data = self.validated()
         return self.output(services.move_organization(request.user, obj, data["parent"],
-                                                      expected_version=data["version"]))
+                                                      expected_version=data["version"], on_date=data.get("on_date")))
 
     @extend_schema(summary=gettext_lazy("撤销组织（保留历史）"))
     @action(detail=True, methods=["post"], scope_action="change")

@@ -167,6 +167,23 @@ class TestWrite:
         # The college-A secretary no longer sees the branch that left her subtree.
         assert login(users.sec_a).get(f"{URL}{users.ca_b1.pk}/").status_code == 404
 
+    def test_move_with_an_effective_date_keeps_the_past_tree(self, login, users):
+        from datetime import date
+
+        from orgs.history import path_on
+
+        c = login(users.org_admin)
+        old_path = users.ca_b1.path
+        response = c.post(f"{URL}{users.ca_b1.pk}/move/", {"parent": "CB", "version": 1, "on_date": "2024-07-01"},
+                          content_type=JSON)
+        assert response.status_code == 200, response.content
+        assert path_on(users.ca_b1, date(2024, 6, 30)) == old_path
+        assert path_on(users.ca_b1, date(2024, 7, 1)).startswith(users.cb.path)
+        # A date in the future is refused with the reason, and nothing moves.
+        response = c.post(f"{URL}{users.ca_b2.pk}/move/", {"parent": "CB", "version": 1, "on_date": "2999-01-01"},
+                          content_type=JSON)
+        assert response.status_code == 400 and Organization.objects.get(pk=users.ca_b2.pk).parent_id == users.ca.pk
+
     def test_move_into_own_subtree_and_stale_move_are_refused(self, login, users):
         c = login(users.org_admin)
         response = c.post(f"{URL}{users.ca.pk}/move/", {"parent": "CA-B1", "version": 1}, content_type=JSON)

@@ -156,6 +156,19 @@ class TestOrganizationMove(OrganizationViewTests, testing.VersionedActionTests):
         assert self.state(obj) == before
 
 
+def test_move_form_takes_the_effective_date(login, users):
+    from datetime import date
+
+    from orgs.history import path_on
+
+    old_path = users.ca_b1.path
+    response = login(users.org_admin).post(f"/orgs/{users.ca_b1.pk}/move/", {
+        "new_parent": str(users.cb.pk), "on_date": "2024-07-01", "expected_version": "1"})
+    assert response.status_code == 302
+    assert path_on(users.ca_b1, date(2024, 6, 30)) == old_path
+    assert Organization.objects.get(pk=users.ca_b1.pk).parent_id == users.cb.pk
+
+
 class TestOrganizationDissolve(OrganizationViewTests, testing.VersionedActionTests):
     @pytest.fixture
     def scoped_case(self, leaf_case):
