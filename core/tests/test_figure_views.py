@@ -141,3 +141,11 @@ def test_query_count_is_flat(login, meetings, django_assert_max_num_queries):
         assert c.get("/figures/", params).status_code == 200
     page = c.get("/figures/meetings.attendance_rate/", params)
     assert page.status_code == 200
+
+
+def test_figure_pages_say_which_day_they_count_as_of(login, users):
+    c = login(users.org_admin)
+    url = f"/figures/meetings.kind.member_assembly/?org={users.root.pk}&year=2019"
+    assert "统计截至 2019-12-31" in c.get(url).content.decode()
+    assert "统计截至 2019-06-30" in c.get(url + "&as_of=2019-06-30").content.decode()
+    assert "统计截至 2019-06-30" in c.get(f"/figures/?org={users.root.pk}&year=2019&as_of=2019-06-30").content.decode()
