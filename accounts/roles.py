@@ -58,6 +58,8 @@ PERMISSIONS = {
         "ledgers.section": ALL,
         "ledgers.duty": ALL,
         "ledgers.task": ALL,
+        "decisions.matter": ALL,
+        "decisions.branchopinion": {"view", "change", "export"},
     },
     Role.SECRETARY: {
         "orgs.organization": READ,
@@ -79,6 +81,9 @@ PERMISSIONS = {
         "ledgers.section": ALL,
         "ledgers.duty": ALL,
         "ledgers.task": ALL,
+        # A committee's secretary records pre-reviews and decisions; a branch's, the branch's opinions.
+        "decisions.matter": ALL,
+        "decisions.branchopinion": {"view", "change", "export"},
     },
     Role.MEMBER: {
         # Self-service: own profile and own records; the organisation they are assigned on.
@@ -88,6 +93,8 @@ PERMISSIONS = {
         "members.committeeseat": {"view"},
         "meetings.centralgroupmember": {"view"},
         "meetings.attendance": {"view"},
+        # A member proposes matters and follows their own proposals.
+        "decisions.matter": {"view", "add", "change"},
     },
 }
 

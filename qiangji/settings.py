@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "meetings",
     "ledgers",
+    "decisions",
     "reports",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("meetings/", include("meetings.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("decisions/", include("decisions.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("core.imports_urls")),
     path("api/", include("qiangji.api_urls")),
