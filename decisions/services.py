@@ -11,13 +11,14 @@ from accounts.recipients import org_contacts
 from accounts.roles import Role
 from audit import services as audit
 from audit.models import Action as AuditAction
+from core import uploads
 from core.errors import BusinessRuleError, NotInScope
 from meetings.choices import Kind
 from meetings.choices import Status as MeetingStatus
 from members.models import Membership
 
 from .choices import Action, DecisionOutcome, ReviewOutcome, Status
-from .models import BranchOpinion, Decision, Event, Matter, PreReview
+from .models import BranchOpinion, Decision, Document, Event, Matter, PreReview
 
 # (status, action) -> status after. Anything not here is refused.
 TRANSITIONS = {
@@ -295,3 +296,34 @@ def record_decision(user, matter, meeting, outcome, text="", *, expected_version
         _notify_proposer(updated, _("事项已由联席会议%(o)s：%(t)s") % {"o": outcome.label, "t": updated.title},
                          f"matter-decided:{updated.pk}:{decision.pk}")
     return updated
+
+
+# --- documents -----------------------------------------------------------------------------------------
+
+DOCUMENT_MAX_SIZE = 20 * uploads.MB
+
+
+def add_document(user, matter, upload):
+    """Proposer or committee add documents while the matter is not decided."""
+    _ext, content_type = uploads.check_upload(upload, DOCUMENT_MAX_SIZE)
+    with transaction.atomic():
+        fresh = _lock(matter)
+        if not user.can("change", fresh):
+            raise NotInScope() if not Matter.objects.restrict(user).filter(pk=fresh.pk).exists() else \
+                PermissionDenied(_("您没有为该事项上传材料的权限"))
+        if fresh.status == Status.DECIDED:
+            raise BusinessRuleError(_("事项已决定，不能再上传材料"))
+    saved, sha256 = uploads.store(upload, "decisions")
+    try:
+        with transaction.atomic():
+            doc = Document(matter=fresh, original_name=uploads.clean_name(upload.name), content_type=content_type,
+                           size=upload.size, sha256=sha256, stored_path=saved,
+                           uploaded_by=user if getattr(user, "pk", None) else None)
+            doc.full_clean()
+            doc.save()
+            audit.record(user, AuditAction.CREATE, doc, after={"matter": fresh.pk, "original_name": doc.original_name,
+                                                                "size": doc.size, "sha256": sha256})
+    except BaseException:
+        uploads.storage().delete(saved)
+        raise
+    return doc

@@ -164,3 +164,18 @@ def test_transition_table(matters, status, action):
     else:
         with pytest.raises(BusinessRuleError):
             services.next_status(m, action)
+
+
+def test_documents_are_checked_and_stored_and_frozen_once_decided(matters):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    t = matters
+    doc = services.add_document(t.sec_a, t.major, SimpleUploadedFile("方案.pdf", b"%PDF-1.4\n%%EOF\n"))
+    assert doc.content_type == "application/pdf" and doc.size > 0
+    with pytest.raises(ValidationError):
+        services.add_document(t.sec_a, t.major, SimpleUploadedFile("脚本.pdf", b"<script>alert(1)</script>"))
+    m = services.record_decision(t.sec_a, reviewed(t, submitted(t, t.major)), t.joint, "adopted", today=LATER)
+    with pytest.raises(BusinessRuleError):
+        services.add_document(t.sec_a, m, SimpleUploadedFile("补充.pdf", b"%PDF-1.4\n%%EOF\n"))
+    assert m.documents.count() == 1
