@@ -5,6 +5,7 @@ from rest_framework import authentication, routers
 from accounts.api.views import RoleAssignmentViewSet, TokenView, UserViewSet
 from core.api import AccountReady
 from core.viewsets import NotFoundView
+from decisions.api.views import BranchOpinionViewSet, MatterViewSet
 from ledgers.api.views import LedgerViewSet, TaskViewSet
 from meetings.api.views import CampaignViewSet, MeetingViewSet
 from members.api.views import MembershipViewSet, PersonViewSet
@@ -30,6 +31,8 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("ledgers", LedgerViewSet, basename="ledger")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("matters", MatterViewSet, basename="matter")
+router.register("branch-opinions", BranchOpinionViewSet, basename="branchopinion")
 
 urlpatterns = [
     path("token/", TokenView.as_view(), name="api-token"),

@@ -186,7 +186,11 @@ SPECTACULAR_SETTINGS = {
                             "MeetingStatusEnum": "meetings.choices.Status",
                             "AttendanceStatusEnum": "meetings.choices.AttendanceStatus",
                             "LedgerKindEnum": "ledgers.choices.LedgerKind",
-                            "TaskStatusEnum": "ledgers.choices.TaskStatus"},
+                            "TaskStatusEnum": "ledgers.choices.TaskStatus",
+                            "PersonCategoryEnum": "members.choices.Category",
+                            "MatterCategoryEnum": "decisions.choices.Category",
+                            "ReviewOutcomeEnum": "decisions.choices.ReviewOutcome",
+                            "DecisionOutcomeEnum": "decisions.choices.DecisionOutcome"},
 }
 
 # Background tasks go to the database queue; `manage.py db_worker` runs them.

@@ -26,6 +26,8 @@ from accounts.roles import Role
 from audit.services import create
 from conftest import make_user
 from core.scoping import SYSTEM
+from decisions import services as decision_services
+from decisions.models import BranchOpinion, Matter
 from ledgers import services as ledger_services
 from ledgers.models import Ledger, Task
 from meetings.models import Campaign, Meeting
@@ -75,6 +77,20 @@ def fuzz(users, keep_connection):
             ledger_services.add_progress(SYSTEM, task, "进展", written_on=date(2024, 2, 1), today=date(2024, 2, 1))
             ledger_services.submit_task(SYSTEM, task, "完成", today=date(2024, 3, 1))
         ledger_services.create_task(SYSTEM, ledger=book, owner=owners[-1], title="未开始", deadline=date(2030, 1, 1))
+    # Matters of both colleges: a draft, a submitted personnel matter (its branch asked) and a decided one.
+    for org, proposer in ((t.ca, t.li), (t.cb, t.wang)):
+        meet = {kind: create_meeting(SYSTEM, kind=kind, organization=org, title=kind, held_on=date(2024, 3, 10))
+                for kind in ("committee_meeting", "joint_meeting")}
+        decision_services.create_matter(SYSTEM, title="草稿", category="other", organization=org, proposer=proposer)
+        personnel = decision_services.create_matter(SYSTEM, title="职称评聘", category="title_review",
+                                                    organization=org, proposer=proposer, people=[proposer])
+        decision_services.submit_matter(SYSTEM, personnel, today=date(2024, 3, 1))
+        major = decision_services.create_matter(SYSTEM, title="发展规划", category="direction", organization=org,
+                                                proposer=proposer)
+        major = decision_services.submit_matter(SYSTEM, major, today=date(2024, 3, 1))
+        major = decision_services.record_pre_review(SYSTEM, major, meet["committee_meeting"], "agreed",
+                                                    today=date(2024, 3, 10))
+        decision_services.record_decision(SYSTEM, major, meet["joint_meeting"], "adopted", today=date(2024, 3, 10))
     t.token = Token.objects.create(user=admin).key
     # Generated ids almost never name a record; map non-negative integer ids onto real ones, in scope
     # (甲学院 and below) and out of it (校党委, 乙学院), so the detail operations reach real records too.
@@ -88,6 +104,8 @@ def fuzz(users, keep_connection):
         "/api/campaigns/": list(Campaign.objects.values_list("pk", flat=True)),
         "/api/ledgers/": list(Ledger.objects.values_list("pk", flat=True)),
         "/api/tasks/": list(Task.objects.values_list("pk", flat=True)),
+        "/api/matters/": list(Matter.objects.values_list("pk", flat=True)),
+        "/api/branch-opinions/": list(BranchOpinion.objects.values_list("pk", flat=True)),
     }
     return t
 
