@@ -179,3 +179,15 @@ def test_documents_are_checked_and_stored_and_frozen_once_decided(matters):
     with pytest.raises(BusinessRuleError):
         services.add_document(t.sec_a, m, SimpleUploadedFile("补充.pdf", b"%PDF-1.4\n%%EOF\n"))
     assert m.documents.count() == 1
+
+
+def test_a_meeting_a_pre_review_was_held_at_cannot_be_deleted(matters):
+    from meetings.models import Meeting
+    from meetings.services import delete_meeting
+
+    t = matters
+    reviewed(t, submitted(t, t.major))
+    with pytest.raises(BusinessRuleError) as exc:
+        delete_meeting(t.sec_a, t.committee)
+    assert "已被其他记录引用" in exc.value.message and "前置把关" in exc.value.message
+    assert Meeting.objects.filter(pk=t.committee.pk).exists()
