@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import demo
+
 
 class DecisionsConfig(AppConfig):
     name = "decisions"
@@ -8,3 +10,4 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         from . import figures  # noqa: F401  (register the decision figures)
+        demo.register("decisions.demo.build.build")  # 2019 and this year's matters, after the meetings demo

@@ -148,3 +148,14 @@ def test_figures_stay_within_the_users_scope(year):
     assert set(records("decisions.pre_reviewed", t.root, user=t.sec_b)) == {t.cb_major}
     assert value("decisions.decided", t.root, user=t.sec_b) == 0
     assert value("decisions.decided", t.root, user=t.org_admin) == 5
+
+
+def test_the_drill_down_page_lists_the_gap_first(year, login):
+    from django.urls import reverse
+
+    t = year
+    response = login(t.sec_a).get(reverse("figure_detail", args=["decisions.major.pre_review_rate"]),
+                                  {"org": t.ca.pk, "year": 2024})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "66.7" in page and page.index(t.gap.title) < page.index(t.major.title) < page.index(t.twice.title)
