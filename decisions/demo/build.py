@@ -53,8 +53,7 @@ def _complete_year(college, n, shift):
         (5, lambda: c.major(5, returned=True)),
         (6, lambda: c.personnel(6, personnel[1], count=2)),
         (7, lambda: c.major(7, deferred=shift % 2 == 0, decision="rejected" if shift % 3 == 1 else "adopted")),
-        (8, lambda: c.personnel(8, personnel[2], count=1 + shift % 3)),
-        (9, lambda: c.major(9, outcome="agreed_with_changes" if shift % 2 else "agreed")),
+        (8, lambda: c.personnel(8, personnel[2], count=1 + shift % 2)),
     ]
     for index, story in stories:
         if index <= n - 3:  # room for a return, a deferral and the joint meeting after
