@@ -45,8 +45,13 @@ def _today(today):
     return today or timezone.localdate()
 
 
-def _lock(matter):
-    return Matter.objects.select_for_update(of=("self",)).select_related("organization").get(pk=matter.pk)
+def _lock(matter, expected_version=None):
+    """The matter, locked; a version other than the one the actor saw is a stale edit, told before anything
+    else (two reviewers at once: the second learns who acted)."""
+    fresh = Matter.objects.select_for_update(of=("self",)).select_related("organization").get(pk=matter.pk)
+    if expected_version is not None and int(expected_version) != fresh.version:
+        raise audit.stale_edit(fresh, int(expected_version))
+    return fresh
 
 
 def next_status(matter, action):
@@ -145,7 +150,7 @@ def submit_matter(user, matter, *, expected_version=None, today=None):
     as of the submission day, for its opinion."""
     today = _today(today)
     with transaction.atomic():
-        fresh = _lock(matter)
+        fresh = _lock(matter, expected_version)
         if not user.can("change", fresh):
             raise NotInScope() if not Matter.objects.restrict(user).filter(pk=fresh.pk).exists() else \
                 PermissionDenied(_("您没有提交该事项的权限"))
@@ -197,7 +202,7 @@ def record_pre_review(user, matter, meeting, outcome, opinion="", *, expected_ve
     if outcome != ReviewOutcome.AGREED and not (opinion or "").strip():
         raise ValidationError({"opinion": _("修改后同意或退回须写明党委意见")})
     with transaction.atomic():
-        fresh = _lock(matter)
+        fresh = _lock(matter, expected_version)
         ensure_committee(user, fresh)
         _check_meeting(fresh, meeting, Kind.COMMITTEE_MEETING, _("前置把关"), today)
         action = Action.PRE_REVIEW_RETURN if outcome == ReviewOutcome.RETURNED else Action.PRE_REVIEW_AGREE
@@ -279,7 +284,7 @@ def record_decision(user, matter, meeting, outcome, text="", *, expected_version
     today = _today(today)
     outcome = DecisionOutcome(outcome)
     with transaction.atomic():
-        fresh = _lock(matter)
+        fresh = _lock(matter, expected_version)
         ensure_committee(user, fresh)
         _check_meeting(fresh, meeting, Kind.JOINT_MEETING, _("决定"), today)
         action = Action.DEFER if outcome == DecisionOutcome.DEFERRED else Action.DECIDE

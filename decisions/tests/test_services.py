@@ -131,9 +131,10 @@ def test_two_reviewers_at_once_one_wins_the_other_is_told(matters):
     m = submitted(t, t.major)
     seen = m.version
     services.record_pre_review(t.sec_a, m, t.committee, "agreed", expected_version=seen, today=LATER)
-    with pytest.raises((StaleEdit, BusinessRuleError)):
+    with pytest.raises(StaleEdit) as exc:
         services.record_pre_review(t.org_admin, m, t.committee, "returned", "不同意", expected_version=seen,
                                    today=LATER)
+    assert "sec_a" in exc.value.message
     assert PreReview.objects.count() == 1 and Matter.objects.get(pk=m.pk).status == Status.PRE_REVIEWED
 
 

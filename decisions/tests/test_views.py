@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.services import history
 from core import testing
-from core.errors import StaleEdit
 from decisions import services
 from decisions.choices import Status
 from decisions.forms import MatterForm
@@ -370,7 +369,7 @@ def test_two_reviewers_at_once_the_second_is_told(client, case):
                                                               "opinion": "不同意", "expected_version": seen_b})
     assert response.status_code == 200
     told = messages_of(response)
-    assert StaleEdit().message in told or "不能前置把关" in told
+    assert "该记录已被他人修改" in told and "sec_a" in told
     assert state(m) == before and PreReview.objects.count() == 1
 
 
