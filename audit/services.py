@@ -2,12 +2,11 @@
 edits, save, and write the audit row, all or nothing."""
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import context
-from core.errors import BusinessRuleError, StaleEdit
+from core.errors import StaleEdit
 from core.models import snapshot
 from core.scoping import ensure
 
@@ -85,13 +84,7 @@ def delete(user, obj, *, action="delete", note=""):
             ensure(user, action, fresh)
         before = snapshot(fresh)
         label, pk, text = fresh._meta.label_lower, fresh.pk, str(fresh)
-        try:
-            fresh.delete()
-        except (ProtectedError, RestrictedError) as exc:
-            # Another record stands on this one (a meeting a pre-review was held at): say which, keep both.
-            names = sorted({str(o._meta.verbose_name) for o in exc.args[1]})
-            raise BusinessRuleError(_("“%(obj)s”已被其他记录引用（%(what)s），不能删除")
-                                    % {"obj": text, "what": "、".join(names)}) from None
+        fresh.delete()
         record(user, Action.DELETE, model=label, object_id=pk, object_repr=text, before=before, note=note)
 
 

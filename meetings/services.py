@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from audit import services as audit
@@ -180,7 +180,13 @@ def update_meeting(user, meeting, changes, *, agenda=None, attendance=None, expe
 
 
 def delete_meeting(user, meeting):
-    audit.delete(user, meeting)
+    try:
+        audit.delete(user, meeting)
+    except ProtectedError as exc:
+        # A pre-review or decision was recorded at this meeting (decisions): the record is their proof.
+        names = sorted({str(o._meta.verbose_name) for o in exc.protected_objects})
+        raise BusinessRuleError(_("“%(m)s”已被其他记录引用（%(what)s），不能删除")
+                                % {"m": meeting, "what": "、".join(names)}) from None
 
 
 def add_roster_member(user, organization, person, valid_from, valid_to=None):
