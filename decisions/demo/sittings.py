@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from core.scoping import SYSTEM
 from meetings.choices import Kind, Status
 from meetings.models import Meeting
-from meetings.services import create_meeting
+from meetings.services import create_meeting, expected_attendees
 
 from . import wording
 
@@ -29,9 +29,12 @@ class Sittings:
         self._branch = {}
 
     def _make(self, org, kind, day, title):
+        """A meeting as the meetings demo keeps them: its agenda, and everyone expected present."""
         self.made += 1
+        present = {pid: ("present", "") for pid in expected_attendees(org, kind, day).values_list("pk", flat=True)}
         return create_meeting(SYSTEM, organization=org, kind=kind, title=title, held_on=day, status=Status.HELD,
-                              today=self.last, confirm_duplicate=True)
+                              today=self.last, confirm_duplicate=True, agenda=[{"title": title}],
+                              attendance=present)
 
     def college(self, org):
         """(committee meetings, joint meetings) of `org` in the year up to the last day, each sorted by day:
