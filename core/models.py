@@ -33,6 +33,30 @@ class VersionedModel(models.Model):
         return getattr(self, name, None) if name else None
 
 
+class StoredFile(models.Model):
+    """An uploaded file kept outside the web root by core.uploads: the bytes at `stored_path` (a name that
+    says nothing about the file), served only by views that check the owning record's scope."""
+
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    stored_path = models.CharField(_("存储位置"), max_length=100, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+
 class RuleVersion(models.Model):
     """A rule value in force from a date, everywhere or for one subtree. See core.rules."""
 

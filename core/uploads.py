@@ -13,6 +13,7 @@ import zipfile
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,6 +102,20 @@ def store(upload, folder):
     upload.seek(0)
     saved = storage().save(f"{folder}/{timezone.now():%Y}/{uuid.uuid4().hex}", upload)
     return saved, digest.hexdigest()
+
+
+def keep(upload, folder, content_type, write):
+    """Store the bytes, then call `write(file fields)` in one transaction to create (re-check, save, audit)
+    the record that owns them; if anything fails, the stored bytes go again and nothing is left behind."""
+    saved, sha256 = store(upload, folder)
+    fields = {"original_name": clean_name(upload.name), "content_type": content_type, "size": upload.size,
+              "sha256": sha256, "stored_path": saved}
+    try:
+        with transaction.atomic():
+            return write(fields)
+    except BaseException:
+        storage().delete(saved)
+        raise
 
 
 def open_stored(path):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import VersionedModel
+from core.models import StoredFile, VersionedModel
 from core.scoping import ScopedQuerySet, scope_q
 from meetings.models import Meeting
 from members.models import Person
@@ -190,19 +190,11 @@ class Event(models.Model):
 
 
 
-class Document(models.Model):
+class Document(StoredFile):
     """A document of the matter (proposal, draft, minutes extract); stored like task evidence (core.uploads)
     and served only to those who see the matter."""
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="documents", verbose_name=_("事项"))
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    stored_path = models.CharField(_("存储位置"), max_length=100, unique=True, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("上传人"))
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = MatterChildQuerySet.as_manager()
 
@@ -210,6 +202,3 @@ class Document(models.Model):
         verbose_name = _("事项材料")
         verbose_name_plural = _("事项材料")
         ordering = ["matter", "uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name

@@ -318,17 +318,16 @@ def add_document(user, matter, upload):
                 PermissionDenied(_("您没有为该事项上传材料的权限"))
         if fresh.status == Status.DECIDED:
             raise BusinessRuleError(_("事项已决定，不能再上传材料"))
-    saved, sha256 = uploads.store(upload, "decisions")
-    try:
-        with transaction.atomic():
-            doc = Document(matter=fresh, original_name=uploads.clean_name(upload.name), content_type=content_type,
-                           size=upload.size, sha256=sha256, stored_path=saved,
-                           uploaded_by=user if getattr(user, "pk", None) else None)
-            doc.full_clean()
-            doc.save()
-            audit.record(user, AuditAction.CREATE, doc, after={"matter": fresh.pk, "original_name": doc.original_name,
-                                                                "size": doc.size, "sha256": sha256})
-    except BaseException:
-        uploads.storage().delete(saved)
-        raise
-    return doc
+
+    def write(fields):
+        fresh = _lock(matter)
+        if fresh.status == Status.DECIDED:  # decided meanwhile
+            raise BusinessRuleError(_("事项已决定，不能再上传材料"))
+        doc = Document(matter=fresh, uploaded_by=user if getattr(user, "pk", None) else None, **fields)
+        doc.full_clean()
+        doc.save()
+        audit.record(user, AuditAction.CREATE, doc, after={"matter": fresh.pk, "original_name": doc.original_name,
+                                                            "size": doc.size, "sha256": doc.sha256})
+        return doc
+
+    return uploads.keep(upload, "decisions", content_type, write)

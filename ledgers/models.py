@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import VersionedModel
+from core.models import StoredFile, VersionedModel
 from core.scoping import ScopedQuerySet, scope_q
 from members.models import Person
 from orgs.models import Organization
@@ -285,20 +285,12 @@ class Transition(models.Model):
         return f"{self.on} {self.get_event_display()}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file proving the work (PDF, image, Word/Excel). The bytes live under MEDIA_ROOT at `stored_path`
     and are served only by ledgers.evidence_views after a scope check."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("任务"))
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    stored_path = models.CharField(_("存储位置"), max_length=100, unique=True, editable=False)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("上传人"))
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = TaskChildQuerySet.as_manager()
 
@@ -307,12 +299,5 @@ class Evidence(models.Model):
         verbose_name_plural = _("佐证材料")
         ordering = ["task", "uploaded_at", "id"]
 
-    def __str__(self):
-        return self.original_name
-
     def get_absolute_url(self):
         return reverse("ledgers:evidence_download", args=[self.pk])
-
-    @property
-    def is_image(self):
-        return self.content_type.startswith("image/")

@@ -457,21 +457,18 @@ def add_evidence(user, task, upload, *, note=""):
         if not can_manage(user, fresh):
             ensure_owner(user, fresh)
         _not_frozen(fresh)
-    saved, sha256 = uploads.store(upload, "ledgers")
-    try:
-        with transaction.atomic():
-            fresh = _lock(task)
-            _not_frozen(fresh)
-            obj = Evidence(task=fresh, original_name=uploads.clean_name(upload.name), content_type=content_type,
-                           size=upload.size, sha256=sha256, stored_path=saved, note=(note or "")[:200],
-                           uploaded_by=user if getattr(user, "pk", None) else None)
-            obj.full_clean()
-            obj.save()
-            audit.record(user, Action.CREATE, obj, after=_evidence_data(obj))
-    except BaseException:
-        uploads.storage().delete(saved)
-        raise
-    return obj
+
+    def write(fields):
+        fresh = _lock(task)
+        _not_frozen(fresh)
+        obj = Evidence(task=fresh, note=(note or "")[:200], uploaded_by=user if getattr(user, "pk", None) else None,
+                       **fields)
+        obj.full_clean()
+        obj.save()
+        audit.record(user, Action.CREATE, obj, after=_evidence_data(obj))
+        return obj
+
+    return uploads.keep(upload, "ledgers", content_type, write)
 
 
 def delete_evidence(user, evidence):

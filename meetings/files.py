@@ -30,23 +30,19 @@ def add_file(user, meeting, upload, *, kind=MeetingFile.FileKind.ATTACHMENT, age
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError({"agenda_item": _("所选议题不属于该会议")})
     _ext, content_type = check_upload(upload, kind)
-    saved, sha256 = uploads.store(upload, "meetings")
-    try:
-        with transaction.atomic():
-            # Re-checked inside the transaction, as every write does.
-            ensure(user, "change", meeting)
-            obj = MeetingFile(meeting=meeting, kind=kind, agenda_item=agenda_item,
-                              original_name=uploads.clean_name(upload.name), content_type=content_type,
-                              size=upload.size, sha256=sha256, stored_path=saved,
-                              uploaded_by=user if getattr(user, "pk", None) else None)
-            ensure(user, "add", obj)
-            obj.full_clean()
-            obj.save()
-            record(user, Action.CREATE, obj, after=_audit_data(obj))
-    except BaseException:
-        storage().delete(saved)
-        raise
-    return obj
+
+    def write(fields):
+        # Re-checked inside the transaction, as every write does.
+        ensure(user, "change", meeting)
+        obj = MeetingFile(meeting=meeting, kind=kind, agenda_item=agenda_item,
+                          uploaded_by=user if getattr(user, "pk", None) else None, **fields)
+        ensure(user, "add", obj)
+        obj.full_clean()
+        obj.save()
+        record(user, Action.CREATE, obj, after=_audit_data(obj))
+        return obj
+
+    return uploads.keep(upload, "meetings", content_type, write)
 
 
 @receiver(post_delete, sender=MeetingFile)

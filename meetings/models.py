@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import VersionedModel
+from core.models import StoredFile, VersionedModel
 from core.scoping import ScopedQuerySet
 from members.models import Person
 from orgs.models import Organization
@@ -152,7 +151,7 @@ class CentralGroupMember(VersionedModel):
         return self.organization.get_absolute_url()
 
 
-class MeetingFile(models.Model):
+class MeetingFile(StoredFile):
     """An attachment or photo of a meeting (or study material of one agenda item).
 
     The bytes live under MEDIA_ROOT at `stored_path` (meetings/<yyyy>/<uuid>), a name that says nothing
@@ -167,14 +166,6 @@ class MeetingFile(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=FileKind.choices, default=FileKind.ATTACHMENT)
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="files", verbose_name=_("所属议题"))
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    stored_path = models.CharField(_("存储位置"), max_length=100, unique=True, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("上传人"))
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field = "meeting__organization__path"
@@ -187,15 +178,8 @@ class MeetingFile(models.Model):
         verbose_name_plural = _("会议附件")
         ordering = ["meeting", "kind", "uploaded_at", "id"]
 
-    def __str__(self):
-        return self.original_name
-
     def get_absolute_url(self):
         return reverse("meetings:file_download", args=[self.pk])
 
     def scope_organization(self):
         return self.meeting.organization
-
-    @property
-    def is_image(self):
-        return self.content_type.startswith("image/")
