@@ -60,6 +60,16 @@ PERMISSIONS = {
         "ledgers.task": ALL,
         "decisions.matter": ALL,
         "decisions.branchopinion": {"view", "change", "export"},
+        "liaison.liaison": ALL,
+        "liaison.branchvisit": ALL,
+        "liaison.problem": ALL,
+        "recognition.brandproject": ALL,
+        "recognition.brandmaterial": ALL,
+        "recognition.modelbranchbatch": ALL,
+        "recognition.modelbranch": ALL,
+        "recognition.modelbranchmaterial": ALL,
+        "recognition.honor": ALL,
+        "recognition.rolemodel": ALL,
     },
     Role.SECRETARY: {
         "orgs.organization": READ,
@@ -84,6 +94,19 @@ PERMISSIONS = {
         # A committee's secretary records pre-reviews and decisions; a branch's, the branch's opinions.
         "decisions.matter": ALL,
         "decisions.branchopinion": {"view", "change", "export"},
+        # A committee's secretary assigns liaisons and records visits to the branches below it; a branch's
+        # sees them and follows up the problems found. Approving brands, running model-branch stages and
+        # recording honours need the right on the organisation above (recognition.services).
+        "liaison.liaison": ALL,
+        "liaison.branchvisit": ALL,
+        "liaison.problem": ALL,
+        "recognition.brandproject": ALL,
+        "recognition.brandmaterial": ALL,
+        "recognition.modelbranchbatch": ALL,
+        "recognition.modelbranch": ALL,
+        "recognition.modelbranchmaterial": ALL,
+        "recognition.honor": ALL,
+        "recognition.rolemodel": ALL,
     },
     Role.MEMBER: {
         # Self-service: own profile and own records; the organisation they are assigned on.
@@ -95,6 +118,10 @@ PERMISSIONS = {
         "meetings.attendance": {"view"},
         # A member proposes matters and follows their own proposals.
         "decisions.matter": {"view", "add", "change"},
+        # A leader sees their own liaison; a member their own honours and role-model record.
+        "liaison.liaison": {"view"},
+        "recognition.honor": {"view"},
+        "recognition.rolemodel": {"view"},
     },
 }
 

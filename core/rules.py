@@ -17,6 +17,10 @@ RULE_LABELS = {
     "branch.max_members": gettext_lazy("党支部党员人数上限"),
     "branch.min_full_members": gettext_lazy("成立党支部的正式党员下限"),
     "ledgers.followup_days": gettext_lazy("任务到期提前督办（天）"),
+    "liaison.branch_needs_leader": gettext_lazy("每个党支部须有联系领导（1 是 / 0 否）"),
+    "liaison.leader_needs_branch": gettext_lazy("中层及以上党员领导须联系党支部（1 是 / 0 否）"),
+    "liaison.branches_per_leader": gettext_lazy("每名领导同时联系党支部数上限"),
+    "liaison.dual_leader_required": gettext_lazy("教师党支部书记须为“双带头人”（1 是 / 0 否）"),
 }
 
 RULE_DEFAULTS = {
@@ -42,6 +46,13 @@ RULE_DEFAULTS = {
     "meeting.reminder_days": [(date(2018, 10, 1), 7)],
     # 督办: tell a task's owners and managers this many days before its deadline (and when it is overdue).
     "ledgers.followup_days": [(date(2018, 1, 1), 7)],
+    # 一对一联系 (the seed's practice): every branch has a liaison leader, every middle-or-senior leader
+    # who is a member liaises with one branch, and no more than one at a time.
+    "liaison.branch_needs_leader": [(date(2018, 1, 1), 1)],
+    "liaison.leader_needs_branch": [(date(2018, 1, 1), 1)],
+    "liaison.branches_per_leader": [(date(2018, 1, 1), 1)],
+    # 双带头人 (支部工作条例, 2018; 高校基层组织工作条例): teacher-branch secretaries are dual leaders.
+    "liaison.dual_leader_required": [(date(2018, 10, 1), 1)],
 }
 
 

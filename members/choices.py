@@ -50,3 +50,13 @@ class Post(models.TextChoices):
     ORGANIZATION = "organization", _("组织委员")
     PUBLICITY = "publicity", _("宣传委员")
     DISCIPLINE = "discipline", _("纪检委员")
+
+
+class DualLeaderBasis(models.TextChoices):
+    """What makes a teacher-branch secretary a dual leader (双带头人): a party leader who is also an
+    academic leader."""
+    ACADEMIC_LEADER = "academic_leader", _("学术带头人")
+    DISCIPLINE_LEADER = "discipline_leader", _("学科（专业）带头人")
+    TEACHING_LEADER = "teaching_leader", _("教学名师或教学骨干")
+    SENIOR_TITLE = "senior_title", _("高级专业技术职称")
+    OTHER = "other", _("其他业务骨干")

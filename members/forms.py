@@ -89,7 +89,7 @@ class StatusForm(forms.Form):
 class SeatForm(VersionedModelForm):
     class Meta:
         model = CommitteeSeat
-        fields = ["post", "person", "started_on", "is_dual_leader"]
+        fields = ["post", "person", "started_on", "is_dual_leader", "dual_leader_basis", "dual_leader_note"]
         widgets = {"started_on": forms.DateInput}
 
     def __init__(self, *args, user=None, organization=None, **kwargs):

@@ -8,9 +8,10 @@ from django.utils.translation import pgettext_lazy
 
 from core.models import VersionedModel
 from core.scoping import ScopedQuerySet
+from orgs.choices import TEACHER_LED, Kind
 from orgs.models import Organization
 
-from .choices import CadreLevel, Category, Education, Gender, PartyStatus, Post
+from .choices import CadreLevel, Category, DualLeaderBasis, Education, Gender, PartyStatus, Post
 from .identity import InvalidIdentity, normalise_mobile, parse_id_number
 from .pinyin import name_keys
 
@@ -179,6 +180,9 @@ class CommitteeSeat(VersionedModel):
     started_on = models.DateField(_("任职日期"))
     ended_on = models.DateField(_("离任日期"), null=True, blank=True)
     is_dual_leader = models.BooleanField(_("双带头人"), default=False)
+    dual_leader_basis = models.CharField(_("双带头人依据"), max_length=20, choices=DualLeaderBasis.choices, blank=True)
+    dual_leader_note = models.CharField(_("学术职务与职称"), max_length=100, blank=True,
+                                        help_text=_("如：教授、博士生导师、学科带头人"))
 
     scope_path_field = "organization__path"
     scope_org_field = "organization_id"
@@ -205,3 +209,11 @@ class CommitteeSeat(VersionedModel):
             raise ValidationError({"ended_on": _("离任日期不能早于任职日期")})
         if self.is_dual_leader and self.post != Post.SECRETARY:
             raise ValidationError({"is_dual_leader": _("“双带头人”只标记在支部书记上")})
+        if self.is_dual_leader and self.organization_id and (
+                self.organization.kind != Kind.BRANCH or self.organization.composition not in TEACHER_LED):
+            raise ValidationError({"is_dual_leader": _("“双带头人”只标记在教师党支部（含师生联合党支部）书记上，"
+                                                       "“%(org)s”不是教师党支部") % {"org": self.organization}})
+        if self.is_dual_leader and not self.dual_leader_basis:
+            raise ValidationError({"dual_leader_basis": _("请选择“双带头人”的依据（学术职务或职称）")})
+        if not self.is_dual_leader and (self.dual_leader_basis or self.dual_leader_note):
+            self.dual_leader_basis, self.dual_leader_note = "", ""

@@ -85,14 +85,28 @@ def transfer(user, person, to_organization, on_date, note="", expected_version=N
     return updated
 
 
-def appoint(user, organization, person, post, started_on, is_dual_leader=False):
+def appoint(user, organization, person, post, started_on, is_dual_leader=False, dual_leader_basis="",
+            dual_leader_note=""):
     seat = CommitteeSeat(organization=organization, person=person, post=post, started_on=started_on,
-                         is_dual_leader=is_dual_leader)
+                         is_dual_leader=is_dual_leader, dual_leader_basis=dual_leader_basis,
+                         dual_leader_note=dual_leader_note)
     with transaction.atomic():
         if post == "secretary" and CommitteeSeat.objects.filter(organization=organization, post="secretary",
                                                                 ended_on__isnull=True).exists():
             raise BusinessRuleError(_("该组织已有在任书记，请先办理原书记离任"))
         return audit.create(user, seat)
+
+
+def set_dual_leader(user, seat, is_dual_leader, basis="", note="", expected_version=None):
+    """Mark (or unmark) a serving secretary as a dual leader (双带头人), with the basis; CommitteeSeat.clean
+    refuses the flag on any seat but a teacher branch's secretary."""
+    with transaction.atomic():
+        if CommitteeSeat.objects.select_for_update().get(pk=seat.pk).ended_on:
+            raise BusinessRuleError(_("该委员已离任，不能再认定“双带头人”"))
+        return audit.update(user, seat, {"is_dual_leader": is_dual_leader,
+                                         "dual_leader_basis": basis if is_dual_leader else "",
+                                         "dual_leader_note": note if is_dual_leader else ""},
+                            expected_version=expected_version)
 
 
 def end_seat(user, seat, ended_on, expected_version=None):

@@ -167,7 +167,7 @@ class SeatFormView(ObjectFormView):
     def save(self, form):
         d = form.cleaned_data
         return services.appoint(self.request.user, self.organization, d["person"], d["post"], d["started_on"],
-                                d["is_dual_leader"])
+                                d["is_dual_leader"], d["dual_leader_basis"], d["dual_leader_note"])
 
 
 def end_seat(request, pk):

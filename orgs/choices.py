@@ -28,6 +28,11 @@ class Composition(models.TextChoices):
     MIXED = "mixed", _("混合")
 
 
+# Branches whose secretary is expected to be a dual leader (双带头人): teacher branches and the joint
+# teacher-student branches, whose secretary is a teacher.
+TEACHER_LED = {Composition.TEACHER, Composition.TEACHER_STUDENT_JOINT}
+
+
 class UnitKind(models.TextChoices):
     COLLEGE = "college", _("学院")
     DEPARTMENT = "department", _("部门")

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "meetings",
     "ledgers",
     "decisions",
+    "liaison",
+    "recognition",
     "reports",
 ]
 

@@ -61,6 +61,10 @@ def _seat(state, org, draft, post, started, ended=None, dual=False, in_branch=Fa
     arrived = draft.memberships[-1][1] if in_branch else draft.memberships[0][1]
     seat = CommitteeSeat(organization=org, person=draft.person, post=post, started_on=max(started, arrived),
                          ended_on=ended, is_dual_leader=dual)
+    if dual:
+        academic = draft.person.title in ACADEMIC_TITLES
+        seat.dual_leader_basis = "senior_title" if academic else "teaching_leader"
+        seat.dual_leader_note = draft.person.title if academic else "教学骨干"
     if ended is not None and seat.started_on >= ended:
         return None
     state.seats.append(seat)
