@@ -11,6 +11,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("decisions/", include("decisions.urls")),
+    path("liaison/", include("liaison.urls")),
+    path("recognition/", include("recognition.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("core.imports_urls")),
     path("api/", include("qiangji.api_urls")),

@@ -1,0 +1,1 @@
+"""The liaison figures (registered in the core figures registry)."""

@@ -1,0 +1,1 @@
+"""The liaison Excel imports (core.imports registry)."""

@@ -1,0 +1,5 @@
+"""The recognition demo (see core.demo)."""
+
+
+def build(state):
+    """Filled in by the demo builder."""

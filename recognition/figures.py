@@ -1,0 +1,1 @@
+"""The recognition figures (registered in the core figures registry)."""

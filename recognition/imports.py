@@ -1,0 +1,1 @@
+"""The recognition Excel imports (core.imports registry)."""
