@@ -10,4 +10,4 @@ class LiaisonConfig(AppConfig):
 
     def ready(self):
         from . import figures, imports  # noqa: F401  (register the figures and the Excel imports)
-        demo.register("liaison.demo.build.build")  # liaisons, visits and dual leaders, after the members, meetings and ledgers demos
+        demo.register("liaison.demo.build.build")  # after the members, meetings and ledgers demos

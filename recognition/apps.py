@@ -10,4 +10,4 @@ class RecognitionConfig(AppConfig):
 
     def ready(self):
         from . import figures, imports  # noqa: F401  (register the figures and the Excel imports)
-        demo.register("recognition.demo.build.build")  # brands, model branches and honours, after the members, meetings and ledgers demos
+        demo.register("recognition.demo.build.build")  # after the members, meetings and ledgers demos
