@@ -31,7 +31,13 @@ def _today(today):
 
 
 def _fmt(day):
-    return f"{day:%Y-%m-%d}" if day else _("至今")
+    return f"{day:%Y-%m-%d}"
+
+
+def _span(start, end):
+    if end is None:
+        return _("%(f)s 起") % {"f": _fmt(start)}
+    return _("%(f)s 至 %(t)s") % {"f": _fmt(start), "t": _fmt(end)}
 
 
 # --- liaisons ------------------------------------------------------------------------------------------
@@ -63,15 +69,14 @@ def _check_liaison(liaison):
               .overlapping(liaison.valid_from, liaison.valid_to).select_related("branch"))
     same = next((o for o in others if o.branch_id == liaison.branch_id), None)
     if same:
-        raise BusinessRuleError(_("与已有的联系记录（%(f)s 至 %(t)s）时间重叠：同一领导联系同一党支部的时段不能重叠")
-                                % {"f": _fmt(same.valid_from), "t": _fmt(same.valid_to)})
+        raise BusinessRuleError(_("与已有的联系记录（%(s)s）时间重叠：同一领导联系同一党支部的时段不能重叠")
+                                % {"s": _span(same.valid_from, same.valid_to)})
     limit = int(rule_value("liaison.branches_per_leader", liaison.valid_from, liaison.branch.path))
     if len(others) >= limit:
         first = others[0]
         raise BusinessRuleError(
-            _("“%(p)s”在 %(f)s 至 %(t)s 已联系“%(b)s”：每名领导同一时间只能联系 %(n)s 个党支部，"
-              "请先结束原联系（填写结束日期）再新增")
-            % {"p": leader, "f": _fmt(first.valid_from), "t": _fmt(first.valid_to), "b": first.branch, "n": limit})
+            _("“%(p)s”%(s)s已联系“%(b)s”：每名领导同一时间只能联系 %(n)s 个党支部，请先结束原联系（填写结束日期）再新增")
+            % {"p": leader, "s": _span(first.valid_from, first.valid_to), "b": first.branch, "n": limit})
 
 
 def assign(user, *, leader, branch, valid_from, valid_to=None, note=""):

@@ -9,7 +9,7 @@ from core.errors import BusinessRuleError, NotInScope, StaleEdit
 from core.scoping import SYSTEM, PermissionDenied
 from members import services
 from members.identity import make_id_number
-from members.models import Membership, Person, StatusChange
+from members.models import CommitteeSeat, Membership, Person, StatusChange
 
 
 @pytest.mark.django_db
@@ -143,14 +143,37 @@ class TestStatus:
 @pytest.mark.django_db
 class TestSeats:
     def test_one_current_secretary(self, people):
-        services.appoint(SYSTEM, people.ca_b1, people.zhang, "secretary", date(2023, 1, 1), is_dual_leader=True)
+        services.appoint(SYSTEM, people.ca_b1, people.zhang, "secretary", date(2023, 1, 1), is_dual_leader=True,
+                         dual_leader_basis="academic_leader")
         other = make_person(people.ca_b1, "钱伟")
         with pytest.raises(BusinessRuleError, match="在任书记"):
             services.appoint(SYSTEM, people.ca_b1, other, "secretary", date(2024, 1, 1))
 
     def test_dual_leader_only_on_secretary(self, people):
         with pytest.raises(ValidationError):
-            services.appoint(SYSTEM, people.ca_b1, people.zhang, "publicity", date(2023, 1, 1), is_dual_leader=True)
+            services.appoint(SYSTEM, people.ca_b1, people.zhang, "publicity", date(2023, 1, 1), is_dual_leader=True,
+                             dual_leader_basis="academic_leader")
+
+    def test_dual_leader_only_in_a_teacher_branch_and_with_a_basis(self, people):
+        student = make_person(people.ca_b2, "赵磊", category="student")
+        with pytest.raises(ValidationError, match="教师党支部"):
+            services.appoint(SYSTEM, people.ca_b2, student, "secretary", date(2023, 1, 1), is_dual_leader=True,
+                             dual_leader_basis="academic_leader")
+        with pytest.raises(ValidationError, match="依据"):
+            services.appoint(SYSTEM, people.ca_b1, people.zhang, "secretary", date(2023, 1, 1), is_dual_leader=True)
+        assert not CommitteeSeat.objects.filter(post="secretary").exists()
+
+    def test_set_dual_leader_on_a_serving_secretary(self, people):
+        seat = services.appoint(SYSTEM, people.ca_b1, people.zhang, "secretary", date(2023, 1, 1))
+        seat = services.set_dual_leader(SYSTEM, seat, True, "senior_title", "教授", expected_version=seat.version)
+        assert (seat.is_dual_leader, seat.dual_leader_basis, seat.dual_leader_note) == (True, "senior_title", "教授")
+        with pytest.raises(StaleEdit):
+            services.set_dual_leader(SYSTEM, seat, False, expected_version=1)
+        seat = services.set_dual_leader(SYSTEM, seat, False, expected_version=seat.version)
+        assert (seat.is_dual_leader, seat.dual_leader_basis) == (False, "")
+        services.end_seat(SYSTEM, seat, date(2024, 1, 1))
+        with pytest.raises(BusinessRuleError, match="离任"):
+            services.set_dual_leader(SYSTEM, seat, True, "senior_title")
 
 
 @pytest.mark.django_db
