@@ -26,7 +26,7 @@ PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 TEMPLATE_DIRS = ["templates", "core/templates", "orgs/templates", "members/templates", "accounts/templates",
                  "audit/templates", "meetings/templates", "ledgers/templates", "decisions/templates",
-                 "reports/templates"]
+                 "liaison/templates", "recognition/templates", "reports/templates"]
 # CJK ideographs and the full-width punctuation that would show up untranslated in an English page.
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
