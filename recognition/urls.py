@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+"""Each part of the recognition app keeps its routes with its views."""
+from . import views, views_cycles, views_honors
 
 app_name = "recognition"
-
-urlpatterns = []
+urlpatterns = views.urlpatterns + views_cycles.urlpatterns + views_honors.urlpatterns
