@@ -40,7 +40,8 @@ def _with_current(visible, current_id):
     if not current_id:
         return visible
     model = visible.model
-    everything = model.objects  # scope: the visible rows plus the one the record already names
+    # Not restricted on purpose: the visible rows plus the one the record already names.
+    everything = model.objects
     return everything.filter(pk__in=list(visible.values_list("pk", flat=True)) + [current_id])
 
 
