@@ -75,7 +75,8 @@ def _check_liaison(liaison):
     if len(others) >= limit:
         first = others[0]
         raise BusinessRuleError(
-            _("“%(p)s”%(s)s已联系“%(b)s”：每名领导同一时间只能联系 %(n)s 个党支部，请先结束原联系（填写结束日期）再新增")
+            _("“%(p)s”%(s)s已联系“%(b)s”：每名领导同一时间只能联系 %(n)s 个党支部，"
+              "请先结束原联系（填写结束日期）再新增")
             % {"p": leader, "s": _span(first.valid_from, first.valid_to), "b": first.branch, "n": limit})
 
 
