@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from core.scoping import SYSTEM, path_range
 from members.demo import plan
 from members.figures import members
-from members.models import Membership
+from members.models import CommitteeSeat, Membership
 from orgs.models import Organization
 
 from .. import services
@@ -214,13 +214,14 @@ class Run:
         branches = list(Organization.objects.filter(path__gte=lo, path__lt=hi, kind="branch", is_temporary=False,
                                                     established_on__lte=day)
                         .exclude(dissolved_on__lte=day).order_by("path"))
-        from members.models import CommitteeSeat
-
         seated = list(CommitteeSeat.objects.filter(post="secretary", organization__in=branches, started_on__lte=day)
                       .exclude(ended_on__lte=day).select_related("person").order_by("pk"))
-        for seat in self.rng.sample(seated, 2):
+        workers = [seat.person for seat in self.rng.sample(seated, min(2, len(seated)))]
+        # Branch secretaries of past terms come with the meetings demo; without it, party cadres instead.
+        cadres = [m.person for m in people if m.person.cadre_level == "middle" and m.person not in workers]
+        for person in workers + self.rng.sample(cadres, 2 - len(workers)):
             self.honor(kind=HonorKind.EXCELLENT_WORKER, level=HonorLevel.UNIVERSITY, title="优秀党务工作者",
-                       year=year, awarded_on=day, issuer=issuer, person=seat.person)
+                       year=year, awarded_on=day, issuer=issuer, person=person)
         for branch in self.rng.sample(branches, 3):
             self.honor(kind=HonorKind.ADVANCED_ORGANIZATION, level=HonorLevel.UNIVERSITY, title="先进基层党组织",
                        year=year, awarded_on=day, issuer=issuer, organization=branch)
