@@ -7,9 +7,17 @@ from core.api import AccountReady
 from core.viewsets import NotFoundView
 from decisions.api.views import BranchOpinionViewSet, MatterViewSet
 from ledgers.api.views import LedgerViewSet, TaskViewSet
+from liaison.api.views import BranchVisitViewSet, LiaisonViewSet, ProblemViewSet
 from meetings.api.views import CampaignViewSet, MeetingViewSet
 from members.api.views import MembershipViewSet, PersonViewSet
 from orgs.api.views import OrganizationViewSet
+from recognition.api.views import (
+    BrandProjectViewSet,
+    HonorViewSet,
+    ModelBranchBatchViewSet,
+    ModelBranchViewSet,
+    RoleModelViewSet,
+)
 from reports.api.views import AnnualReportView
 
 
@@ -33,6 +41,14 @@ router.register("ledgers", LedgerViewSet, basename="ledger")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("matters", MatterViewSet, basename="matter")
 router.register("branch-opinions", BranchOpinionViewSet, basename="branchopinion")
+router.register("liaisons", LiaisonViewSet, basename="liaison")
+router.register("branch-visits", BranchVisitViewSet, basename="branchvisit")
+router.register("visit-problems", ProblemViewSet, basename="visitproblem")
+router.register("brand-projects", BrandProjectViewSet, basename="brandproject")
+router.register("model-branch-batches", ModelBranchBatchViewSet, basename="modelbranchbatch")
+router.register("model-branches", ModelBranchViewSet, basename="modelbranch")
+router.register("honors", HonorViewSet, basename="honor")
+router.register("role-models", RoleModelViewSet, basename="rolemodel")
 
 urlpatterns = [
     path("token/", TokenView.as_view(), name="api-token"),

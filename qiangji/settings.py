@@ -192,7 +192,13 @@ SPECTACULAR_SETTINGS = {
                             "PersonCategoryEnum": "members.choices.Category",
                             "MatterCategoryEnum": "decisions.choices.Category",
                             "ReviewOutcomeEnum": "decisions.choices.ReviewOutcome",
-                            "DecisionOutcomeEnum": "decisions.choices.DecisionOutcome"},
+                            "DecisionOutcomeEnum": "decisions.choices.DecisionOutcome",
+                            "ProblemStatusEnum": "liaison.choices.ProblemStatus",
+                            "BrandLevelEnum": "recognition.choices.BrandLevel",
+                            "BrandStatusEnum": "recognition.choices.BrandStatus",
+                            "ModelBranchStageEnum": "recognition.choices.ModelBranchStage",
+                            "HonorKindEnum": "recognition.choices.HonorKind",
+                            "HonorLevelEnum": "recognition.choices.HonorLevel"},
 }
 
 # Background tasks go to the database queue; `manage.py db_worker` runs them.

@@ -24,15 +24,19 @@ from schemathesis.specs.openapi.checks import (
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from audit.services import create
-from conftest import make_user
+from conftest import make_person, make_user
 from core.scoping import SYSTEM
 from decisions import services as decision_services
 from decisions.models import BranchOpinion, Matter
 from ledgers import services as ledger_services
 from ledgers.models import Ledger, Task
+from liaison import services as liaison_services
+from liaison.models import BranchVisit, Liaison, Problem
 from meetings.models import Campaign, Meeting
 from meetings.services import create_meeting
 from members.models import Membership
+from recognition import services as recognition_services
+from recognition.models import BrandProject, Honor, ModelBranch, ModelBranchBatch, RoleModel
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -91,6 +95,25 @@ def fuzz(users, keep_connection):
         major = decision_services.record_pre_review(SYSTEM, major, meet["committee_meeting"], "agreed",
                                                     today=date(2024, 3, 10))
         decision_services.record_decision(SYSTEM, major, meet["joint_meeting"], "adopted", today=date(2024, 3, 10))
+    # Liaisons, visits with problems (one resolved), brands (one approved), a model-branch cycle applied for,
+    # honours and role models, in both colleges.
+    for org, branch in ((t.ca, t.ca_b1), (t.cb, t.cb_b1)):
+        leader = make_person(org, "领导", cadre_level="middle")
+        liaison_services.assign(SYSTEM, leader=leader, branch=branch, valid_from=date(2024, 1, 1))
+        visit = liaison_services.record_visit(SYSTEM, branch=branch, visited_on=date(2024, 3, 1), leaders=[leader],
+                                              problems=["问题一", "问题二"])
+        liaison_services.resolve_problem(SYSTEM, visit.problems.first(), resolution="已整改",
+                                         resolved_on=date(2024, 4, 1))
+        brand = recognition_services.propose_brand(SYSTEM, level="branch", organization=branch, name="特色",
+                                                   started_on=date(2024, 1, 1))
+        recognition_services.act_on_brand(SYSTEM, brand, "approve", on_date=date(2024, 2, 1))
+        recognition_services.propose_brand(SYSTEM, level="college", organization=org, name="品牌",
+                                           started_on=date(2024, 1, 1))
+        batch = recognition_services.create_batch(SYSTEM, organization=org, name="第一批", year=2024)
+        recognition_services.apply_model_branch(SYSTEM, batch=batch, branch=branch, applied_on=date(2024, 1, 10))
+        recognition_services.record_honor(SYSTEM, kind="advanced_collective", level="university", title="先进集体",
+                                          year=2024, issuer="校党委", organization=branch)
+        recognition_services.save_role_model(SYSTEM, person=leader, year=2024, title="榜样", deeds="事迹")
     t.token = Token.objects.create(user=admin).key
     # Generated ids almost never name a record; map non-negative integer ids onto real ones, in scope
     # (甲学院 and below) and out of it (校党委, 乙学院), so the detail operations reach real records too.
@@ -106,6 +129,14 @@ def fuzz(users, keep_connection):
         "/api/tasks/": list(Task.objects.values_list("pk", flat=True)),
         "/api/matters/": list(Matter.objects.values_list("pk", flat=True)),
         "/api/branch-opinions/": list(BranchOpinion.objects.values_list("pk", flat=True)),
+        "/api/liaisons/": list(Liaison.objects.values_list("pk", flat=True)),
+        "/api/branch-visits/": list(BranchVisit.objects.values_list("pk", flat=True)),
+        "/api/visit-problems/": list(Problem.objects.values_list("pk", flat=True)),
+        "/api/brand-projects/": list(BrandProject.objects.values_list("pk", flat=True)),
+        "/api/model-branch-batches/": list(ModelBranchBatch.objects.values_list("pk", flat=True)),
+        "/api/model-branches/": list(ModelBranch.objects.values_list("pk", flat=True)),
+        "/api/honors/": list(Honor.objects.values_list("pk", flat=True)),
+        "/api/role-models/": list(RoleModel.objects.values_list("pk", flat=True)),
     }
     return t
 
