@@ -4,7 +4,8 @@ records, moves, dissolutions, subtrees, periods and as-of dates (issue 5, "Corre
 Each example builds a small tree (random kinds, parents and establishment dates), meetings and ledger
 tasks with status transitions on random organisations and days, people with memberships, transfers and
 status changes (through members.services: a transfer or change the service refuses is left out), matters
-with timelines of submissions, pre-reviews and decisions, then moves subtrees on random days
+with timelines of submissions, pre-reviews and decisions, branch visits, brand projects and honours, then
+moves subtrees on random days
 through orgs.services (a move the service refuses is left out) and dissolves a few organisations. The
 figures (through the registry, unrestricted) are compared with counts computed here in Python from the
 rows as created (memberships and statuses as the services were asked to write them) and a tree on each
@@ -31,6 +32,7 @@ from decisions.models import Event as MatterEvent
 from decisions.models import Matter
 from ledgers.choices import OWNER_OPEN, Event, LedgerKind, TaskStatus
 from ledgers.models import Ledger, Task, Transition
+from liaison.models import BranchVisit
 from meetings.models import Meeting
 from members import services as members
 from members.choices import Category, PartyStatus
@@ -39,6 +41,7 @@ from members.models import Person
 from orgs import services
 from orgs.choices import ALLOWED_CHILDREN
 from orgs.models import Organization
+from recognition.models import BrandProject, Honor
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +81,10 @@ class World:
         self.tasks = []      # dicts: pk, ledger, owner, parent (task index or None), deadline, transitions
         self.people = []     # dicts: category, memberships [org pk, from, to or None], statuses [(day, status)]
         self.matters = []    # (org pk, [(action, day)])
+        self.visits = []     # (branch pk, day)
+        self.brands = []     # (org pk, level, approved_on or None, rejected)
+        self.honors = []     # (org pk, kind, year)
+        self.dissolved = {}  # pk -> dissolution day
 
     def parent_on(self, pk, day):
         parent = self.parent0[pk]
@@ -153,6 +160,26 @@ class World:
         return sum(1 for org, timeline in self.matters
                    if self.within(org, root, as_of)
                    and any(a == action and period.start <= on <= min(period.end, as_of) for a, on in timeline))
+
+    def visits_in(self, root, period, as_of):
+        return sum(1 for org, day in self.visits if day in period and self.within(org, root, as_of))
+
+    def branches_visited(self, root, period, as_of):
+        """Branches in the subtree on as_of, existing on some day of the period, visited in it."""
+        return len({org for org, day in self.visits
+                    if day in period and self.within(org, root, as_of) and self.kind[org] == "branch"
+                    and self.start[org] <= period.end
+                    and (org not in self.dissolved or self.dissolved[org] > period.start)})
+
+    def brands_approved(self, level, root, period, as_of):
+        return sum(1 for org, lv, approved, rejected in self.brands
+                   if lv == level and approved and not rejected and period.start <= approved <= min(period.end, as_of)
+                   and self.within(org, root, as_of))
+
+    def honors_in(self, root, period, as_of, kind=None):
+        return sum(1 for org, k, year in self.honors
+                   if (kind is None or k == kind) and period.start.year <= year <= period.end.year
+                   and self.within(org, root, as_of))
 
     def overdue(self, root, period, as_of):
         return sum(1 for task, s in self.counted_tasks(root, period, as_of)
@@ -249,6 +276,24 @@ def build(data, world):
             MatterEvent.objects.create(matter=matter, action=action, status="submitted", on=on)
         world.matters.append((org, timeline))
 
+    branches = [pk for pk in pks if world.kind[pk] == "branch"]
+    for branch, day in data.draw(st.lists(st.tuples(st.sampled_from(branches), record_days), max_size=6)
+                                 if branches else st.just([]), label="visits"):
+        BranchVisit.objects.create(branch_id=branch, visited_on=day)
+        world.visits.append((branch, day))
+    for org, level, approved, rejected in data.draw(st.lists(st.tuples(
+            orgs, st.sampled_from(["college", "branch"]), st.one_of(st.none(), record_days), st.booleans()),
+            max_size=5), label="brands"):
+        BrandProject.objects.create(level=level, organization_id=org, name="品牌", started_on=date(2015, 1, 1),
+                                    approved_on=None if rejected else approved,
+                                    status="rejected" if rejected else "approved" if approved else "proposed")
+        world.brands.append((org, level, None if rejected else approved, rejected))
+    for org, kind, year in data.draw(st.lists(st.tuples(orgs, st.sampled_from(["model_branch", "advanced_collective"]),
+                                                        st.integers(2015, 2025)), max_size=5), label="honors"):
+        Honor.objects.create(kind=kind, level="university", title="荣誉", year=year, issuer="校党委",
+                             organization_id=org)
+        world.honors.append((org, kind, year))
+
     moves = data.draw(st.lists(st.tuples(st.sampled_from(pks[1:]), orgs, days), max_size=4), label="moves")
     for pk, new_parent, on in sorted(moves, key=lambda m: m[2]):
         try:
@@ -262,6 +307,7 @@ def build(data, world):
             services.dissolve_organization(SYSTEM, Organization.objects.get(pk=pk), on)
         except (BusinessRuleError, ValidationError):
             continue
+        world.dissolved[pk] = on
 
 
 def check(data, world):
@@ -271,7 +317,8 @@ def check(data, world):
         root = by_pk[data.draw(st.sampled_from(pks), label="org")]
         # Some periods are the year of a record, so that counts are not mostly of empty periods.
         years = sorted({day.year for _o, _k, day, _s, _f in world.meetings}
-                       | {on.year for _o, timeline in world.matters for _a, on in timeline} & set(range(2016, 2025)))
+                       | {on.year for _o, timeline in world.matters for _a, on in timeline}
+                       | {day.year for _o, day in world.visits} & set(range(2016, 2025)))
         period = data.draw(st.one_of(periods, st.sampled_from(years).map(Period.year)) if years else periods,
                            label="period")
         as_of = data.draw(st.one_of(st.none(), days), label="as_of")
@@ -285,6 +332,12 @@ def check(data, world):
             **{f"ledgers.status.{s}": world.tasks_with_status(s, root.pk, period, day)
                for s in (TaskStatus.DONE, TaskStatus.NOT_STARTED, TaskStatus.CANCELLED)},
             **{code: world.matters_through(action, root.pk, period, day) for code, action in MATTER_ACTIONS.items()},
+            "liaison.visits": world.visits_in(root.pk, period, day),
+            "liaison.branches_visited": world.branches_visited(root.pk, period, day),
+            "recognition.brands": world.brands_approved("college", root.pk, period, day),
+            "recognition.features": world.brands_approved("branch", root.pk, period, day),
+            "recognition.model_branches": world.honors_in(root.pk, period, day, "model_branch"),
+            "recognition.honors": world.honors_in(root.pk, period, day),
         }
         counted = world.members(root.pk, day)
         expected["members.total"] = len(counted)
@@ -298,6 +351,7 @@ def check(data, world):
         event("some task counted" if expected["ledgers.status.not_started"] else "no task counted")
         event("some member counted" if expected["members.total"] else "no member counted")
         event("some matter decided" if expected["decisions.decided"] else "no matter decided")
+        event("some branch visited" if expected["liaison.branches_visited"] else "no branch visited")
         assert actual == expected, (root.code, period, as_of, world.moves)
 
 
