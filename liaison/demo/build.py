@@ -64,7 +64,7 @@ def build(state):
             f"发现问题 {problems.count()} 个"
             f"（已整改 {problems.filter(status='resolved').count()} 个，转为任务 "
             f"{problems.filter(status='tasked').count()} 个）；补录书记任职 {seated} 个，认定“双带头人” "
-            f"{former + serving} 人次；今年待补：{ended.name} 的联系已结束未重新安排，{gap.organization.name}书记未认定"
+            f"{former + serving} 人次；今年待补：{ended.name}的联系已结束未重新安排，{gap.organization.name}书记未认定"
             f"“双带头人”。截至 {today:%Y-%m-%d} 走访 {_visited_this_year(root, today)} 个党支部。")
 
 
