@@ -115,7 +115,7 @@ def test_unavailable_figures_are_none_and_not_invented(records):
         item = report.item(expected.code)
         assert item.available is False and item.value is None and item.url is None
         assert item.display == "暂无数据（模块未上线）"
-    assert report.item("liaison.branches_visited").value is None
+    assert report.item("volunteering.volunteers").value is None
 
 
 def test_expected_figures_first_then_every_other_registered_figure(records):
@@ -171,9 +171,11 @@ def test_narrative_uses_only_figures_with_values(records):
     text = narrative.text(report)
     assert "明确具体任务3项，已落实1项" in text
     assert "各党支部开展“第一议题”学习7次" in text
-    # Figures of modules not built: their sentences are left out, no number guessed.
-    assert "调研走访" not in text and "志愿服务" not in text and "943" not in text
-    assert [p.section for p in narrative.draft(report)] == ["political"]
+    # Figures of modules not built: their sentences are left out, no number guessed (the article's 943
+    # volunteers, 63 branches visited); the built grassroots figures say what the records say.
+    assert "志愿服务" not in text and "943" not in text and "63" not in text
+    assert "深入0个党支部调研走访" in text
+    assert [p.section for p in narrative.draft(report)] == ["political", "grassroots"]
 
 
 def test_narrative_leaves_out_a_sentence_whose_figure_is_none(records):

@@ -25,7 +25,7 @@ def test_scoped_figures(records):
     assert data["organization"] == t.ca.pk and data["organization_name"] == "甲学院党委"
     assert data["year"] == 2024 and data["as_of"] == "2024-12-31"
     assert data["figures"]["meetings.first_topic.branches"] == 4
-    assert data["figures"]["liaison.branches_visited"] is None
+    assert data["figures"]["volunteering.volunteers"] is None
     assert data["figures"] == {k: v for k, v in annual.build(t.sec_a, t.ca, 2024).values().items()}
 
 

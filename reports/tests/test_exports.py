@@ -41,8 +41,8 @@ def test_workbook_has_a_sheet_per_section_with_values_definitions_and_records(re
     assert figures["meetings.first_topic.branches"][1] == 7
     assert figures["ledgers.directive.done"][1] == 1
     assert figures["meetings.central_group"][3].startswith("本组织及下级各党委")
-    grassroots = figure_rows(wb["基层组织建设"])
-    assert grassroots["liaison.branches_visited"][1] == "暂无数据（模块未上线）"
+    assert figure_rows(wb["基层组织建设"])["liaison.branches_visited"][1] == 0
+    assert figure_rows(wb["服务群众"])["volunteering.volunteers"][1] == "暂无数据（模块未上线）"
     # The records behind a figure follow the table: a heading row, then one row per record with its link.
     all_rows = rows(political)
     start = all_rows.index(["meetings.first_topic.branches", "党支部“第一议题”学习", "明细记录", None, None])
