@@ -31,6 +31,7 @@ CARDS = [
     "ledgers.task_list.items",
     "ledgers.tasks.completion_rate",
     "ledgers.tasks.overdue",
+    "liaison.leader_coverage",
 ]
 
 # Meetings held per month: each series is a counted figure and the date field its records are held on,
