@@ -1,6 +1,7 @@
-"""Uploaded files (meeting attachments, task evidence): check the type and size, store the bytes outside
-the web root under a name that says nothing about the file, and describe them for the audit trail
-(name, size and SHA-256; never the bytes).
+"""Uploaded files (meeting attachments, task evidence, matter documents, brand and model-branch materials):
+check the type and size, store the bytes outside the web root under a name that says nothing about the
+file, describe them for the audit trail (name, size and SHA-256; never the bytes), and serve them
+(`serve`, after the caller has checked the record's scope).
 
 The type is decided twice: the extension must be on the list AND the first bytes must be what that
 extension promises. A client's Content-Type header is never trusted; the stored content type comes
@@ -10,10 +11,12 @@ import hashlib
 import os
 import uuid
 import zipfile
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,3 +123,32 @@ def keep(upload, folder, content_type, write):
 
 def open_stored(path):
     return storage().open(path, "rb")
+
+
+# What a stored file may be served as: our own table's types, never the client's.
+SERVED_TYPES = {content_type for content_type, _image, _check in TYPES.values()}
+
+
+def disposition(kind, name):
+    # RFC 6266 / 5987: an ASCII fallback for old clients, the real (UTF-8) name for everyone else.
+    ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name) or "file"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def serve(record, inline_images=False):
+    """The response handing over a file record (core.models.StoredFile) the caller has checked the user may
+    see: a download, or an image shown in the page when `inline_images`; 404 when the bytes are gone."""
+    try:
+        handle = open_stored(record.stored_path)
+    except FileNotFoundError:
+        raise Http404(_("文件已不存在")) from None
+    content_type = record.content_type if record.content_type in SERVED_TYPES else "application/octet-stream"
+    inline = inline_images and record.is_image
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = disposition("inline" if inline else "attachment", record.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even if a check were ever wrong, the browser runs nothing from this response.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox" if inline else \
+        "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

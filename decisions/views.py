@@ -5,13 +5,12 @@ procedure (submit, pre-review, branch opinion, decision, correction), documents,
 Who may do what is decided by decisions.services (each refusal comes back to the user with the reason
 and nothing saved); the pages only decide which buttons to show.
 """
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
@@ -39,7 +38,6 @@ DECIDABLE = (Status.SUBMITTED, Status.PRE_REVIEWED, Status.DEFERRED)
 QUEUES = (("pre_review", gettext_lazy("待前置把关")), ("opinion", gettext_lazy("待支部意见")),
           ("decided", gettext_lazy("已决定")), ("returned", pgettext_lazy("matter status", "已退回")))
 # The only content types ever sent: those of our own table, never what a client claimed.
-SERVED_TYPES = {content_type for content_type, _image, _check in uploads.TYPES.values()}
 
 
 def is_committee(user, matter):
@@ -359,29 +357,12 @@ def document_upload(request, pk):
     return redirect(url)
 
 
-def _disposition(name):
-    # RFC 6266 / 5987: an ASCII fallback for old clients, the real (UTF-8) name for everyone else.
-    ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name) or "file"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 @login_required
 def document_download(request, pk):
     doc = Document.objects.restrict(request.user).filter(pk=pk).first()
     if doc is None:
         raise Http404(_("未找到该记录"))
-    try:
-        handle = uploads.open_stored(doc.stored_path)
-    except FileNotFoundError:
-        raise Http404(_("文件已不存在")) from None
-    content_type = doc.content_type if doc.content_type in SERVED_TYPES else "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = _disposition(doc.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Even if a check were ever wrong, the browser runs nothing from this response.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.serve(doc)
 
 
 # --- the 重大事项 tab on the organisation page --------------------------------------------------------

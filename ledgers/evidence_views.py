@@ -1,11 +1,10 @@
 """Evidence of a task (佐证材料): upload by its owners or manager, download only after a scope check,
 delete. The bytes live outside the web root (core.uploads) and reach a browser only through here."""
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -21,7 +20,6 @@ from .models import Evidence, Task
 from .task_forms import EvidenceForm
 
 # The only content types ever sent: those of our own table, never what a client claimed.
-SERVED_TYPES = {content_type for content_type, _image, _check in uploads.TYPES.values()}
 TASK_RELATED = ("ledger__organization", "owner", "parent__owner")
 
 
@@ -59,29 +57,12 @@ def upload(request, pk):
     return redirect(evidence_url(task.pk))
 
 
-def _disposition(name):
-    # RFC 6266 / 5987: an ASCII fallback for old clients, the real (UTF-8) name for everyone else.
-    ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name) or "file"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 @login_required
 def download(request, pk):
     obj = Evidence.objects.restrict(request.user).filter(pk=pk).first()
     if obj is None:
         raise Http404(_("未找到该记录"))
-    try:
-        handle = uploads.open_stored(obj.stored_path)
-    except FileNotFoundError:
-        raise Http404(_("文件已不存在")) from None
-    content_type = obj.content_type if obj.content_type in SERVED_TYPES else "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = _disposition(obj.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Even if a check were ever wrong, the browser runs nothing from this response.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.serve(obj)
 
 
 class EvidenceDeleteView(ObjectActionView):

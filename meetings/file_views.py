@@ -1,11 +1,10 @@
 """The 附件与照片 tab of a meeting, upload, download (only after a scope check) and delete."""
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -117,27 +116,12 @@ def upload(request, pk):
     return redirect(url)
 
 
-def _disposition(kind, name):
-    ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name) or "file"
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 @login_required
 def download(request, pk):
     obj = visible_files(request.user).filter(pk=pk).first()
     if obj is None:
         raise Http404(_("未找到该记录"))
-    try:
-        handle = files.open_file(obj)
-    except FileNotFoundError:
-        raise Http404(_("文件已不存在")) from None
-    response = FileResponse(handle, content_type=obj.content_type)
-    response["Content-Disposition"] = _disposition("inline" if obj.is_image else "attachment", obj.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Even if a check were ever wrong, the browser runs nothing from this response.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.serve(obj, inline_images=True)
 
 
 class FileDeleteView(ObjectActionView):

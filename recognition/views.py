@@ -4,12 +4,11 @@ organisation page. Model-branch pages are in views_cycles.py, honours and role m
 
 Who may review is decided by recognition.services; the pages only decide which buttons to show, and a
 review posted by someone else is 403 (they see the record, it is not theirs to judge)."""
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
@@ -36,7 +35,6 @@ BRAND_BADGE = {BrandStatus.PROPOSED: "text-bg-info", BrandStatus.APPROVED: "text
 BRAND_ACTIONS = {status: [a for (s, a) in services.BRAND_TRANSITIONS if s == status] for status in BrandStatus}
 MATERIALS = {"brand": BrandMaterial, "cycle": ModelBranchMaterial}
 # The only content types ever sent: those of our own table, never what a client claimed.
-SERVED_TYPES = {content_type for content_type, _image, _check in uploads.TYPES.values()}
 
 
 def get_or_404(qs, pk):
@@ -247,12 +245,6 @@ def brand_material_add(request, pk):
     return redirect(project.get_absolute_url())
 
 
-def _disposition(name):
-    # RFC 6266 / 5987: an ASCII fallback for old clients, the real (UTF-8) name for everyone else.
-    ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name) or "file"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 def get_material(user, kind, pk):
     model = MATERIALS.get(kind)
     if model is None:
@@ -262,19 +254,7 @@ def get_material(user, kind, pk):
 
 @login_required
 def material_download(request, kind, pk):
-    material = get_material(request.user, kind, pk)
-    try:
-        handle = uploads.open_stored(material.stored_path)
-    except FileNotFoundError:
-        raise Http404(_("文件已不存在")) from None
-    content_type = material.content_type if material.content_type in SERVED_TYPES else "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = _disposition(material.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Even if a check were ever wrong, the browser runs nothing from this response.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.serve(get_material(request.user, kind, pk))
 
 
 @login_required
