@@ -66,3 +66,17 @@ class VisitFilterSet(filters.FilterSet):
             return qs
         with_open = Problem.objects.filter(status=ProblemStatus.OPEN).values("visit_id")  # scope: ids inside qs
         return qs.filter(pk__in=with_open) if value else qs.exclude(pk__in=with_open)
+
+
+class ProblemFilterSet(filters.FilterSet):
+    """The problems visits found, by visit, status and the visit's day (the API's list)."""
+
+    # An id, not a choice over every visit: a filter must not tell whether a visit outside the scope exists.
+    visit = filters.NumberFilter(label=_("调研走访"), field_name="visit_id")
+    status = filters.ChoiceFilter(label=_("整改状态"), choices=ProblemStatus.choices)
+    visited_from = filters.DateFilter(label=_("走访日期自"), field_name="visit__visited_on", lookup_expr="gte")
+    visited_to = filters.DateFilter(label=_("走访日期至"), field_name="visit__visited_on", lookup_expr="lte")
+
+    class Meta:
+        model = Problem
+        fields = ["visit", "status", "visited_from", "visited_to"]

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.filtersets import OrgSubtreeFilter
 
-from .choices import COLLECTIVE, BrandLevel, BrandStatus, HonorKind, HonorLevel
-from .models import BrandProject, Honor, ModelBranchBatch, RoleModel
+from .choices import COLLECTIVE, BrandLevel, BrandStatus, HonorKind, HonorLevel, ModelBranchStage
+from .models import BrandProject, Honor, ModelBranch, ModelBranchBatch, RoleModel
 
 
 def _year_overlaps(qs, name, value):
@@ -34,6 +34,17 @@ class BatchFilterSet(filters.FilterSet):
     class Meta:
         model = ModelBranchBatch
         fields = ["organization", "year"]
+
+
+class ModelBranchFilterSet(filters.FilterSet):
+    # An id, not a choice over every batch: a filter must not tell whether a batch outside the scope exists.
+    batch = filters.NumberFilter(label=_("批次"), field_name="batch_id")
+    branch = OrgSubtreeFilter(label=_("党支部/党组织(含下级)"), path_field="branch__path")
+    stage = filters.MultipleChoiceFilter(label=_("阶段"), choices=ModelBranchStage.choices)
+
+    class Meta:
+        model = ModelBranch
+        fields = ["batch", "branch", "stage"]
 
 
 class HonorFilterSet(filters.FilterSet):

@@ -5,13 +5,13 @@ visit) with the reason."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.decorators import action
 
 from core.viewsets import ScopedViewSet
 
 from .. import services
-from ..filtersets import LiaisonFilterSet, VisitFilterSet
+from ..filtersets import LiaisonFilterSet, ProblemFilterSet, VisitFilterSet
 from ..models import BranchVisit, Liaison, Problem
 from .serializers import (
     BranchVisitSerializer,
@@ -101,7 +101,8 @@ class BranchVisitViewSet(ScopedViewSet):
         obj = self.get_object()
         data = self.validated()
         services.add_problem(request.user, obj, data["description"])
-        return self.output(self.fresh(obj), status.HTTP_201_CREATED)
+        # The visit, with its problems: an action on the visit answers 200, as the other apps' actions do.
+        return self.output(self.fresh(obj))
 
 
 class ProblemViewSet(ScopedViewSet):
@@ -111,6 +112,7 @@ class ProblemViewSet(ScopedViewSet):
     queryset = Problem.objects.select_related("visit")
     serializer_class = VisitProblemSerializer
     input_serializers = {"resolve": ResolveInput, "reopen": ReopenInput, "to_task": ToTaskInput}
+    filterset_class = ProblemFilterSet
     ordering_fields = ["id", "status"]
     http_method_names = ["get", "head", "options"]
 

@@ -175,7 +175,7 @@ def test_a_visit_with_leaders_and_problems_then_edited(login, api):
                            "version": edited.json()["version"]}, content_type=JSON)
     assert future.status_code == 400 and "晚于今天" in future.json()["detail"]
     added = c.post(f"{url}problems/", {"description": "台账不全"}, content_type=JSON)
-    assert added.status_code == 201 and len(added.json()["problems"]) == 2
+    assert added.status_code == 200 and len(added.json()["problems"]) == 2
     blank = c.post(f"{url}problems/", {"description": "  "}, content_type=JSON)
     assert blank.status_code == 400
     assert BranchVisit.objects.get(pk=data["id"]).problems.count() == 2

@@ -10,7 +10,7 @@ from core.viewsets import ScopedViewSet
 
 from .. import services
 from ..choices import BrandAction, ModelBranchAction
-from ..filtersets import BatchFilterSet, BrandFilterSet, HonorFilterSet, RoleModelFilterSet
+from ..filtersets import BatchFilterSet, BrandFilterSet, HonorFilterSet, ModelBranchFilterSet, RoleModelFilterSet
 from ..models import BrandProject, Honor, ModelBranch, ModelBranchBatch, RoleModel
 from .serializers import (
     AcceptInput,
@@ -118,6 +118,7 @@ class ModelBranchViewSet(ReviewedViewSet):
     serializer_class = ModelBranchSerializer
     input_serializers = {"create": ModelBranchCreateSerializer, "approve": StageInput, "midterm": StageInput,
                          "accept": AcceptInput}
+    filterset_class = ModelBranchFilterSet
     ordering_fields = ["applied_on", "approved_on", "stage"]
     http_method_names = ["get", "post", "head", "options"]
 
