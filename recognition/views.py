@@ -180,26 +180,19 @@ class BrandDeleteView(ObjectActionView):
         return reverse("recognition:brand_list")
 
 
-class BrandActionView(ObjectActionView):
-    """Approve, reject, start or evaluate: by the organisation above the project's (403 for others who see it)."""
+class StepView(ObjectActionView):
+    """One step of a workflow named in the URL (`actions`: the step's choices), confirmed on a form that
+    returns to the record; the subclass's get_object decides who may take it."""
 
-    model = BrandProject
-    form_class = BrandActionForm
+    actions = None
     template_name = "recognition/confirm.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if kwargs["action"] not in BrandAction.values:
+        if kwargs["action"] not in self.actions.values:
             raise Http404(_("未找到该记录"))
         self.action_name = kwargs["action"]
-        self.title = BrandAction(self.action_name).label
+        self.title = self.actions(self.action_name).label
         return super().dispatch(request, *args, **kwargs)
-
-    def get_object(self):
-        obj = get_or_404(brand_queryset(self.request.user), self.kwargs["pk"])
-        if not services.can_review_brand(self.request.user, obj):
-            raise PermissionDenied(_("品牌项目由上级党组织立项和评估：“%(o)s”的上级组织才能执行此操作")
-                                   % {"o": obj.organization})
-        return obj
 
     def form_kwargs(self):
         return {"obj": self.object, "action": self.action_name}
@@ -208,6 +201,21 @@ class BrandActionView(ObjectActionView):
         ctx = super().get_context_data(**kwargs)
         ctx["back_url"] = self.object.get_absolute_url()
         return ctx
+
+
+class BrandActionView(StepView):
+    """Approve, reject, start or evaluate: by the organisation above the project's (403 for others who see it)."""
+
+    model = BrandProject
+    form_class = BrandActionForm
+    actions = BrandAction
+
+    def get_object(self):
+        obj = get_or_404(brand_queryset(self.request.user), self.kwargs["pk"])
+        if not services.can_review_brand(self.request.user, obj):
+            raise PermissionDenied(_("品牌项目由上级党组织立项和评估：“%(o)s”的上级组织才能执行此操作")
+                                   % {"o": obj.organization})
+        return obj
 
     def perform(self, form):
         d = form.cleaned_data

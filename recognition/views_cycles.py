@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 
 from core import uploads
 from core.errors import NotInScope
-from core.views import Column, ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
+from core.views import Column, ObjectDetailView, ObjectFormView, ObjectListView
 
 from . import services
 from .choices import ModelBranchAction, ModelBranchStage
 from .filtersets import BatchFilterSet
 from .forms import ApplyForm, BatchForm, MaterialForm, ModelBranchActionForm
 from .models import Honor, ModelBranch, ModelBranchBatch
-from .views import _upload, get_or_404
+from .views import StepView, _upload, get_or_404
 
 STAGE_BADGE = {ModelBranchStage.APPLIED: "text-bg-info", ModelBranchStage.CULTIVATING: "text-bg-primary",
                ModelBranchStage.MIDTERM_PASSED: "text-bg-warning", ModelBranchStage.ACCEPTED: "text-bg-success",
@@ -178,33 +178,18 @@ class CycleDetailView(ObjectDetailView):
                 "allowed_types": uploads.ALLOWED_TEXT, "limit_mb": services.MATERIAL_MAX_SIZE // uploads.MB}
 
 
-class CycleActionView(ObjectActionView):
+class CycleActionView(StepView):
     """Approve, mid-term review or accept a cycle: by the batch's committee (403 for others who see it)."""
 
     model = ModelBranch
     form_class = ModelBranchActionForm
-    template_name = "recognition/confirm.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["action"] not in ModelBranchAction.values:
-            raise Http404(_("未找到该记录"))
-        self.action_name = kwargs["action"]
-        self.title = ModelBranchAction(self.action_name).label
-        return super().dispatch(request, *args, **kwargs)
+    actions = ModelBranchAction
 
     def get_object(self):
         obj = get_or_404(cycle_queryset(self.request.user), self.kwargs["pk"])
         if not self.request.user.can("change", obj.batch):
             raise PermissionDenied(_("样板支部的立项、中期检查和验收由“%(o)s”进行") % {"o": obj.batch.organization})
         return obj
-
-    def form_kwargs(self):
-        return {"obj": self.object, "action": self.action_name}
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["back_url"] = self.object.get_absolute_url()
-        return ctx
 
     def perform(self, form):
         d = form.cleaned_data
