@@ -82,6 +82,17 @@ class User(AbstractUser):
             q |= p
         return q
 
+    def sees_whole_subtree(self, model, org):
+        """Does this user see every `model` record of `org`'s current subtree? (A roll-up summing the
+        subtree may then stand for the records the user's scope would count.)"""
+        label = model._meta.label_lower
+        for a in self.assignments():
+            if not grants(a.role, label, "view"):
+                continue
+            if is_global(a.role) or (a.include_subtree and org.path.startswith(a.organization.path)):
+                return True
+        return False
+
     def can(self, action, obj):
         """May this user `action` this object (saved or not)? Decided in Python from the assignments,
         so it also works for a record about to be created."""

@@ -6,7 +6,7 @@ already restricted to what the user may see, so a figure never counts records ou
 the figure's value and its drill-down list are the same queryset, so they cannot disagree.
 """
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 
@@ -51,26 +51,42 @@ class Figure:
     description: str = ""
     # How the value is computed from the queryset: a count unless the figure says otherwise.
     aggregate: Callable = field(default=lambda qs: qs.count())
+    # A maintained roll-up (rollups.specs.Rollup) answering the same question without scanning the records,
+    # when it can (a calendar year, a user who sees the whole subtree); None = always the builder.
+    rollup: object = None
 
     def records(self, user, organization, period, as_of=None):
         base = self.model.objects.restrict(user) if user is not None else self.model.objects.all()
         return self.builder(base, organization, period, as_of or period.end)
 
     def value(self, user, organization, period, as_of=None):
+        if self.rollup is not None:
+            result = self.rollup.value(user, organization, period, as_of or period.end)
+            if result is not NOT_APPLICABLE:
+                return result
+        return self.recount(user, organization, period, as_of)
+
+    def recount(self, user, organization, period, as_of=None):
+        """The value from the records themselves (what check_rollups and the tests compare the roll-up with)."""
         return self.aggregate(self.records(user, organization, period, as_of))
+
+
+NOT_APPLICABLE = object()  # a roll-up's answer when it cannot answer; the builder runs instead
 
 
 class Registry:
     def __init__(self):
         self._figures = {}
 
-    def register(self, code, title, unit, section, model, description="", aggregate=None):
+    def register(self, code, title, unit, section, model, description="", aggregate=None, rollup=None):
         def decorator(builder):
             if code in self._figures:
                 raise ValueError(f"figure {code} registered twice")
             figure = Figure(code, title, unit, section, model, builder, description)
             if aggregate is not None:
                 figure.aggregate = aggregate
+            if rollup is not None:
+                figure.rollup = replace(rollup, code=code)
             self._figures[code] = figure
             return builder
         return decorator

@@ -21,8 +21,12 @@ SECTION = "grassroots"
 
 
 def covered_rate(qs):
-    """The share of the records annotated covered, in % (None for an empty population)."""
-    return coverage.percent(qs.filter(covered=True).count(), qs.count())
+    """The share of the records annotated covered, in % (None for an empty population).
+
+    One pass over the flags: filtering on the annotation made PostgreSQL run the covered subquery once per
+    row (5 s for the demo's leader coverage at the root)."""
+    flags = list(qs.order_by().values_list("covered", flat=True))
+    return coverage.percent(sum(flags), len(flags))
 
 
 def mark(population, covered):

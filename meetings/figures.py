@@ -10,12 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from core.figures import registry
 from orgs.history import subtree_q
 from orgs.models import Organization
+from rollups.specs import BELOW, OWN, Rollup, Source, count
 
 from .choices import Kind, Status
 from .compliance import APPLIES_TO, RULE_KINDS, RuleBook, percent, report, tally
 from .models import Attendance, Meeting
 
 SECTION = "political"  # 政治引领: study and organisational life
+
+# The roll-ups behind the counting figures (rollups/): the same populations as the builders below,
+# kept per organisation and year by meetings.services. The property tests compare the two.
+HELD_MEETINGS = Source("meetings", Meeting, "organization", "held_on", Q(status=Status.HELD))
+HELD_ATTENDANCE = Source("meetings", Attendance, "meeting__organization", "meeting__held_on",
+                         Q(meeting__status=Status.HELD), signals=False)  # written only by the services
 
 
 def held(qs, period):
@@ -32,31 +39,36 @@ def below(qs, org, as_of):
 
 
 @registry.register("meetings.first_topic.committee", _("党委（扩大）会“第一议题”学习"), _("次"), SECTION, Meeting,
-                   _("本党委召开的党委会（含扩大会议）中第一个议题为“第一议题”学习的次数"))
+                   _("本党委召开的党委会（含扩大会议）中第一个议题为“第一议题”学习的次数"),
+                   rollup=count(HELD_MEETINGS, Q(kind=Kind.COMMITTEE_MEETING, has_first_topic=True), OWN))
 def first_topic_committee(qs, org, period, as_of):
     return held(qs, period).filter(organization=org, kind=Kind.COMMITTEE_MEETING, has_first_topic=True)
 
 
 @registry.register("meetings.central_group", _("各级党委理论学习中心组学习"), _("次"), SECTION, Meeting,
-                   _("本组织及下级各党委召开的理论学习中心组学习次数"))
+                   _("本组织及下级各党委召开的理论学习中心组学习次数"),
+                   rollup=count(HELD_MEETINGS, Q(kind=Kind.CENTRAL_GROUP_STUDY)))
 def central_group(qs, org, period, as_of):
     return subtree(held(qs, period), org, as_of).filter(kind=Kind.CENTRAL_GROUP_STUDY)
 
 
 @registry.register("meetings.first_topic.branches", _("党支部“第一议题”学习"), _("次"), SECTION, Meeting,
-                   _("下属各党支部召开的会议中第一个议题为“第一议题”学习的次数"))
+                   _("下属各党支部召开的会议中第一个议题为“第一议题”学习的次数"),
+                   rollup=count(HELD_MEETINGS, Q(organization__kind="branch", has_first_topic=True)))
 def first_topic_branches(qs, org, period, as_of):
     return subtree(held(qs, period), org, as_of).filter(organization__kind="branch", has_first_topic=True)
 
 
 @registry.register("meetings.seminars.leadership", _("领导班子集中学习研讨"), _("次"), SECTION, Meeting,
-                   _("本党委领导班子在主题教育期间的集中学习研讨次数"))
+                   _("本党委领导班子在主题教育期间的集中学习研讨次数"),
+                   rollup=count(HELD_MEETINGS, Q(kind=Kind.STUDY_SEMINAR, campaign__isnull=False), OWN))
 def seminars_leadership(qs, org, period, as_of):
     return held(qs, period).filter(organization=org, kind=Kind.STUDY_SEMINAR, campaign__isnull=False)
 
 
 @registry.register("meetings.seminars.units", _("各学院、各单位集中学习研讨"), _("次"), SECTION, Meeting,
-                   _("下级各组织在主题教育期间的集中学习研讨次数"))
+                   _("下级各组织在主题教育期间的集中学习研讨次数"),
+                   rollup=count(HELD_MEETINGS, Q(kind=Kind.STUDY_SEMINAR, campaign__isnull=False), BELOW))
 def seminars_units(qs, org, period, as_of):
     return below(held(qs, period), org, as_of).filter(kind=Kind.STUDY_SEMINAR, campaign__isnull=False)
 
@@ -70,16 +82,22 @@ def _by_kind(kind):
 # One figure per kind (theme days among them: "meetings.kind.theme_day").
 for _kind in Kind:
     registry.register(f"meetings.kind.{_kind.value}", _kind.label, _("次"), SECTION, Meeting,
-                      _("本组织及下级组织召开的该类会议次数"))(_by_kind(_kind))
+                      _("本组织及下级组织召开的该类会议次数"),
+                      rollup=count(HELD_MEETINGS, Q(kind=_kind)))(_by_kind(_kind))
 
 
-def attendance_rate(qs):
-    counts = qs.aggregate(total=Count("pk"), present=Count("pk", filter=Q(status="present")))
+def _rate(counts):
     return round(100 * counts["present"] / counts["total"], 1) if counts["total"] else None
 
 
+def attendance_rate(qs):
+    return _rate(qs.aggregate(total=Count("pk"), present=Count("pk", filter=Q(status="present"))))
+
+
 @registry.register("meetings.attendance_rate", _("会议出席率"), "%", SECTION, Attendance,
-                   _("本组织及下级组织已召开会议的出席人次占应出席人次的比例"), aggregate=attendance_rate)
+                   _("本组织及下级组织已召开会议的出席人次占应出席人次的比例"), aggregate=attendance_rate,
+                   rollup=Rollup(HELD_ATTENDANCE, {"total": Q(), "present": Q(status="present")},
+                                 combine=_rate))
 def attendance(qs, org, period, as_of):
     return subtree(qs.filter(meeting__status=Status.HELD, meeting__held_on__gte=period.start,
                              meeting__held_on__lte=period.end), org, as_of, "meeting__organization")

@@ -13,6 +13,7 @@ from core.models import snapshot
 from core.scoping import ensure, path_range
 from members.models import CommitteeSeat, Membership, Person, StatusChange
 from orgs.models import Organization
+from rollups import maintain as rollups
 
 from .choices import ATTENDEES_FROM, HELD_BY, AttendanceStatus, Kind, Status
 from .models import AgendaItem, Attendance, CentralGroupMember, Meeting
@@ -150,7 +151,7 @@ def create_meeting(user, *, agenda=(), attendance=None, confirm_duplicate=False,
     ({person id: (status, reason)}), in one transaction."""
     agenda = list(agenda)
     meeting = Meeting(**fields)
-    with transaction.atomic():
+    with transaction.atomic(), rollups.batch():
         meeting.organization = Organization.objects.select_for_update().get(pk=meeting.organization_id)
         ensure(user, "add", meeting)
         _check(meeting, agenda, attendance, today or date.today())
@@ -160,11 +161,12 @@ def create_meeting(user, *, agenda=(), attendance=None, confirm_duplicate=False,
                                      "kind": meeting.get_kind_display()})
         audit.create(user, meeting, note=_("议题 %(n)s 项") % {"n": len(agenda)})
         _write_children(meeting, agenda, attendance)
+        rollups.touch("meetings", [(meeting.organization_id, meeting.held_on)])
     return meeting
 
 
 def update_meeting(user, meeting, changes, *, agenda=None, attendance=None, expected_version=None, today=None):
-    with transaction.atomic():
+    with transaction.atomic(), rollups.batch():
         fresh = Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
         candidate = Meeting(**{**{f.attname: getattr(fresh, f.attname) for f in Meeting._meta.concrete_fields},
                                **{k: v for k, v in changes.items()}})
@@ -176,12 +178,14 @@ def update_meeting(user, meeting, changes, *, agenda=None, attendance=None, expe
             _write_children(updated, list(items), attendance)
             if not changes:
                 audit.record(user, Action.UPDATE, updated, after=snapshot(updated), note=_("议题或出席记录"))
+        rollups.touch("meetings", [(fresh.organization_id, fresh.held_on), (updated.organization_id, updated.held_on)])
     return updated
 
 
 def delete_meeting(user, meeting):
     try:
-        audit.delete(user, meeting)
+        with transaction.atomic(), rollups.batch():  # the signals recount the cell once, after the cascade
+            audit.delete(user, meeting)
     except ProtectedError as exc:
         # A pre-review or decision was recorded at this meeting (decisions): the record is their proof.
         names = sorted({str(o._meta.verbose_name) for o in exc.protected_objects})

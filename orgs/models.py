@@ -149,6 +149,9 @@ class PathHistory(models.Model):
             # A subtree on a day: a range on path, the dates read from the same index.
             models.Index(fields=["path", "valid_from", "valid_to"], name="orgs_pathhist_path_dates"),
             models.Index(fields=["organization", "valid_from"], name="orgs_pathhist_org_from"),
+            # What changed after a day (rollups.read: the few organisations a past day's tree differs by).
+            models.Index(fields=["valid_from"], name="orgs_pathhist_from"),
+            models.Index(fields=["valid_to"], name="orgs_pathhist_to"),
         ]
 
     def __str__(self):

@@ -19,6 +19,7 @@ from core.scoping import ensure, path_range
 from . import history
 from .choices import ALLOWED_CHILDREN, Kind
 from .models import Organization, Term, Unit
+from .signals import after_move
 
 
 def add_years(d, years):
@@ -77,6 +78,7 @@ def move_organization(user, org, new_parent, expected_version=None, on_date=None
             depth=F("depth") + delta,
         )
         history.record_move(old_prefix, new_prefix, on_date)
+        after_move.send(sender=Organization, organization=org, old_prefix=old_prefix, new_prefix=new_prefix)
         Organization.objects.filter(pk=org.pk).update(parent=new_parent, version=F("version") + 1)
         org.refresh_from_db()
         audit.record(user, Action.MOVE, org, before=before, after=snapshot(org),

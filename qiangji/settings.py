@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "liaison",
     "recognition",
     "reports",
+    "rollups",  # last: its demo builder sums what the others loaded
 ]
 
 MIDDLEWARE = [

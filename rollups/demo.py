@@ -1,0 +1,6 @@
+"""The demo loads records in bulk, past the services: sum them once at the end."""
+from .maintain import rebuild
+
+
+def build(state):
+    return f"统计汇总：{rebuild()} 行"

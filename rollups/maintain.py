@@ -1,0 +1,236 @@
+"""Keeping the Rollup table equal to a recount.
+
+Writes call touch(group, cells) inside their transaction, with the (organisation id, day) of every record
+they created, changed (before and after) or deleted. Each touched cell (organisation, year) is recounted
+from the records, one aggregate query per source, and the difference is added to the `total` of the
+organisation and of each ancestor on its current path. A recount, not an increment, so a cell cannot
+drift; writers of one group and year take turns (lock()), so the second recounts what the first
+committed. The hot path is plain SQL: it runs on every meeting saved.
+
+Saving or deleting one record through the ORM touches its cells by itself (rollups.receivers); a
+service that also writes in bulk (a meeting's attendance) touches the cell itself and wraps the whole
+write in batch(), so the cell is recounted once, at the end. Bulk loaders (demo, synth) write records
+directly and then call rebuild().
+"""
+import threading
+import zlib
+from collections import defaultdict
+from contextlib import contextmanager
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.db.models.functions import ExtractYear
+
+from core.figures import registry
+from orgs.models import PATH_WIDTH, Organization
+
+from .models import Rollup
+
+
+def specs(group=None):
+    return [f.rollup for f in registry.all() if f.rollup is not None
+            and (group is None or f.rollup.source.group == group)]
+
+
+def _by_source(group=None):
+    sources = defaultdict(list)
+    for spec in specs(group):
+        sources[spec.source].append(spec)
+    return sources
+
+
+def _measures(spec_list):
+    """{key: Count(filter)} over one source's records, for one aggregate query."""
+    return {spec.key(name): Count("pk", filter=q) for spec in spec_list for name, q in spec.measures.items()}
+
+
+def ancestors(path):
+    """The ids on a path, root first (the organisation itself last)."""
+    step = PATH_WIDTH + 1
+    return [int(path[i:i + PATH_WIDTH]) for i in range(0, len(path), step)]
+
+
+_SENTINEL_ORG, _SENTINEL_YEAR = -7_654_321, 1904
+_recount_sql = {}
+
+
+def _recount_statement(source, spec_list):
+    """The recount's SQL for one source, compiled once: the ORM builds it for a sentinel organisation and
+    year, whose parameters are then swapped for the real ones (compiling twenty filtered counts on every
+    save cost more than running them)."""
+    if source not in _recount_sql:
+        records = source.model.objects.filter(source.base, **{f"{source.org_field}_id": _SENTINEL_ORG,
+                                                             f"{source.date_field}__year": _SENTINEL_YEAR})
+        measures = _measures(spec_list)
+        # Grouped by the organisation (one group: the filter names one), so the ORM emits a plain query.
+        grouped = records.order_by().values(f"{source.org_field}_id").annotate(**measures)
+        sql, params = grouped.query.sql_with_params()
+        _recount_sql[source] = (sql, list(params), list(measures))
+    return _recount_sql[source]
+
+
+def _bind(params, org_id, year):
+    bound = []
+    for p in params:
+        if p == _SENTINEL_ORG:
+            p = org_id
+        elif isinstance(p, date) and p.year == _SENTINEL_YEAR:
+            p = p.replace(year=year)
+        elif isinstance(p, str) and p.startswith(str(_SENTINEL_YEAR)):  # SQLite passes dates as text
+            p = str(year) + p[4:]
+        bound.append(p)
+    return bound
+
+
+def recount_cell(source, spec_list, org_id, year):
+    """{key: count} of one organisation's own records of one source in one year."""
+    sql, params, keys = _recount_statement(source, spec_list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _bind(params, org_id, year))
+        row = cursor.fetchone()
+    return dict(zip(keys, row[1:] if row else [0] * len(keys), strict=True))
+
+
+_pending = threading.local()
+
+
+@contextmanager
+def batch():
+    """Collect the cells touched inside the block and recount each once when it ends (in the caller's
+    transaction; nothing is recounted if the block raises, as its writes roll back)."""
+    if getattr(_pending, "cells", None) is not None:  # already inside a batch: the outer one recounts
+        yield
+        return
+    _pending.cells = defaultdict(set)
+    try:
+        yield
+        cells = _pending.cells
+    finally:
+        _pending.cells = None
+    for group, group_cells in cells.items():
+        touch(group, group_cells)
+
+
+def touch(group, cells):
+    """Recount the (organisation id, day) cells of `group` and carry the differences up the tree."""
+    years = {(org_id, day.year) for org_id, day in cells if org_id and day}
+    if not years:
+        return
+    pending = getattr(_pending, "cells", None)
+    if pending is not None:
+        pending[group].update((org_id, date(year, 1, 1)) for org_id, year in years)
+        return
+    sources = _by_source(group)
+    with transaction.atomic():
+        for year in sorted({y for _, y in years}):
+            lock(group, year)
+        for org_id, year in sorted(years):
+            fresh = {}
+            for source, spec_list in sources.items():
+                fresh.update(recount_cell(source, spec_list, org_id, year))
+            _apply(org_id, year, fresh)
+
+
+def lock(group, year):
+    """Writers of one group and year take turns (PostgreSQL; SQLite has one writer at a time anyway): every
+    one of them adds to the root's total, so they would wait on that row regardless, and holding this lock
+    first means two writers never hold ancestor rows in opposite orders."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [zlib.crc32(group.encode()) & 0x7FFFFFFF, year])
+
+
+def _apply(org_id, year, fresh):
+    table = Rollup._meta.db_table
+    keys = list(fresh)
+    marks = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key, own FROM {table} WHERE organization_id = %s AND year = %s AND key IN ({marks})",
+                       [org_id, year, *keys])
+        held = dict(cursor.fetchall())
+        deltas = {key: n - held.get(key, 0) for key, n in fresh.items() if n != held.get(key, 0)}
+        if not deltas:
+            return
+        cursor.execute(f"SELECT path FROM {Organization._meta.db_table} WHERE id = %s", [org_id])
+        line = ancestors(cursor.fetchone()[0])
+        changed = list(deltas)
+        cmarks = ", ".join(["%s"] * len(changed))
+        cursor.execute(
+            f"INSERT INTO {table} (organization_id, year, key, own, total) VALUES "
+            + ", ".join(["(%s, %s, %s, 0, 0)"] * (len(line) * len(changed)))
+            + " ON CONFLICT (organization_id, year, key) DO NOTHING",
+            [v for pk in line for key in changed for v in (pk, year, key)])
+        add = " ".join(["WHEN %s THEN %s"] * len(changed))
+        cursor.execute(
+            f"UPDATE {table} SET total = total + CASE key {add} ELSE 0 END "
+            f"WHERE organization_id IN ({', '.join(['%s'] * len(line))}) AND year = %s AND key IN ({cmarks})",
+            [v for key in changed for v in (key, deltas[key])] + line + [year] + changed)
+        cursor.execute(
+            f"UPDATE {table} SET own = CASE key {add} ELSE own END "
+            f"WHERE organization_id = %s AND year = %s AND key IN ({cmarks})",
+            [v for key in changed for v in (key, fresh[key])] + [org_id, year] + changed)
+
+
+# --- from scratch ---------------------------------------------------------------------------------------
+
+def count_all(group=None):
+    """{(org id, year, key): own count} for every record, one grouped query per source."""
+    own = {}
+    for source, spec_list in _by_source(group).items():
+        rows = (source.model.objects.filter(source.base).order_by()
+                .values(org=F(f"{source.org_field}_id"), year=ExtractYear(source.date_field))
+                .annotate(**_measures(spec_list)))
+        for row in rows.iterator(chunk_size=5000):
+            org_id, year = row.pop("org"), row.pop("year")
+            for key, n in row.items():
+                if n:
+                    own[org_id, year, key] = n
+    return own
+
+
+def sum_up(own):
+    """{(org id, year, key): (own, total)} with every count added to the organisation and its ancestors."""
+    paths = dict(Organization.objects.values_list("id", "path"))
+    cells = defaultdict(lambda: [0, 0])
+    for (org_id, year, key), n in own.items():
+        cells[org_id, year, key][0] = n
+        for pk in ancestors(paths[org_id]):
+            cells[pk, year, key][1] += n
+    return cells
+
+
+def rebuild(batch=5000):
+    """Rewrite the whole table from the records (bulk loads, repairs). Returns the number of rows."""
+    cells = sum_up(count_all())
+    with transaction.atomic():
+        Rollup.objects.all().delete()
+        rows = (Rollup(organization_id=o, year=y, key=k, own=own, total=total)
+                for (o, y, k), (own, total) in cells.items())
+        _bulk(rows, batch)
+    return len(cells)
+
+
+def _bulk(rows, batch):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= batch:
+            Rollup.objects.bulk_create(chunk)
+            chunk = []
+    if chunk:
+        Rollup.objects.bulk_create(chunk)
+
+
+def differences():
+    """[(org id, year, key, stored (own, total), recounted (own, total))] where the table and a recount differ."""
+    expected = sum_up(count_all())
+    stored = {(o, y, k): (own, total) for o, y, k, own, total in
+              Rollup.objects.values_list("organization_id", "year", "key", "own", "total").iterator(chunk_size=5000)}
+    wrong = []
+    for cell in expected.keys() | stored.keys():
+        want = tuple(expected.get(cell, (0, 0)))
+        have = stored.get(cell, (0, 0))
+        if want != have:
+            wrong.append((*cell, have, want))
+    return sorted(wrong)

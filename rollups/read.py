@@ -1,0 +1,88 @@
+"""A figure's value from the Rollup table, or NOT_APPLICABLE when the table cannot give the builder's answer.
+
+The table sums the current tree; a figure asks about the tree on its as-of day. The two differ only by the
+organisations whose history changed after that day (moved, or set up, since): their own counts are taken
+out of the sum where they have joined the subtree since, and put back where they have left it. Few
+organisations change place, so this is one small query; when the node itself moved, or too many changed,
+the builder runs instead.
+"""
+from datetime import date
+
+from django.db.models import Q
+
+from core.figures import NOT_APPLICABLE
+from orgs.history import rows_on
+from orgs.models import Organization, PathHistory
+
+from .models import Rollup
+from .specs import BELOW, OWN
+
+MAX_CHANGED = 500  # organisations changed since the as-of day beyond which the builder is as quick
+
+
+def _sees(user, model, org):
+    if user is None:
+        return True
+    check = getattr(user, "sees_whole_subtree", None)
+    return bool(check and check(model, org))
+
+
+def _is_year(period):
+    return (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31) \
+        and period.start.year == period.end.year
+
+
+def _changed_since(as_of):
+    """Ids of organisations with a history row opened or closed after `as_of` (none when as_of ≥ today)."""
+    if as_of >= date.today():
+        return set()
+    return set(PathHistory.objects.filter(Q(valid_from__gt=as_of) | Q(valid_to__gt=as_of))
+               .values_list("organization_id", flat=True).distinct()[:MAX_CHANGED + 1])
+
+
+def value(spec, user, org, period, as_of):
+    if not _is_year(period) or not _sees(user, spec.source.model, org):
+        return NOT_APPLICABLE
+    keys = [spec.key(name) for name in spec.measures]
+    rows = {key: (own, total) for key, own, total in Rollup.objects.filter(
+        organization_id=org.pk, year=period.start.year, key__in=keys).values_list("key", "own", "total")}
+    own = {key: rows.get(key, (0, 0))[0] for key in keys}
+    if spec.reach == OWN:  # the builder asks for organisation=org, whatever the tree
+        return spec.combine(_by_measure(spec, own))
+    total = {key: rows.get(key, (0, 0))[1] for key in keys}
+    changed = _changed_since(as_of)
+    if changed:
+        if org.pk in changed or len(changed) > MAX_CHANGED:
+            return NOT_APPLICABLE
+        correction = _correction(spec, user, org, period.start.year, as_of, changed, keys)
+        if correction is NOT_APPLICABLE:
+            return NOT_APPLICABLE
+        total = {key: total[key] + correction.get(key, 0) for key in keys}
+    if spec.reach == BELOW:
+        total = {key: total[key] - own[key] for key in keys}
+    return spec.combine(_by_measure(spec, total))
+
+
+def _by_measure(spec, by_key):
+    return {name: by_key[spec.key(name)] for name in spec.measures}
+
+
+def _correction(spec, user, org, year, as_of, changed, keys):
+    """What the changed organisations add (+) or take away (−) between the current subtree and the
+    subtree on `as_of` (`org` itself did not change, so its path then is its path now)."""
+    now = dict(Organization.objects.filter(pk__in=changed).values_list("id", "path"))
+    then = dict(rows_on(as_of).filter(organization_id__in=changed).values_list("organization_id", "path"))
+    joined = {pk for pk, path in now.items() if path.startswith(org.path) and not then.get(pk, "").startswith(org.path)}
+    left = {pk for pk, path in then.items() if path.startswith(org.path) and not now.get(pk, "").startswith(org.path)}
+    if not joined and not left:
+        return {}
+    if left:
+        model = spec.source.model
+        for pk in left:  # the builder counts a record only where the user sees it
+            if not _sees(user, model, Organization(pk=pk, path=now[pk])):
+                return NOT_APPLICABLE
+    correction = {}
+    for pk, key, own in Rollup.objects.filter(organization_id__in=joined | left, year=year, key__in=keys) \
+            .values_list("organization_id", "key", "own"):
+        correction[key] = correction.get(key, 0) + (own if pk in left else -own)
+    return correction

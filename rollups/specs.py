@@ -1,0 +1,54 @@
+"""What a roll-up counts (declared next to the figure it serves, in the app's figures.py).
+
+A figure registered with `rollup=Rollup(...)` is read from the Rollup table when the period is a calendar
+year and the user sees the node's whole subtree; otherwise, and always in check_rollups, its builder
+runs. The spec must describe the same population as the builder: the property tests compare the two.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+SUBTREE, OWN, BELOW = "subtree", "own", "below"
+
+
+@dataclass(frozen=True)
+class Source:
+    """The records a group of roll-ups counts: each belongs to the organisation at `org_field` and to the
+    year of `date_field`. Services writing these records in bulk call rollups.maintain.touch(group, ...);
+    with `signals`, a single record saved or deleted through the ORM touches its cells by itself. A source
+    written only by a service that touches (attendance, by meetings.services) goes without: a delete
+    receiver would cost every rewrite of the rows a fetch of them (Django deletes fast only unobserved)."""
+
+    group: str
+    model: type
+    org_field: str
+    date_field: str
+    base: Q = field(default_factory=Q)
+    signals: bool = True
+
+
+def _single(values):
+    return values["n"]
+
+
+@dataclass(frozen=True)
+class Rollup:
+    source: Source
+    measures: dict  # measure name -> Q over the source's records
+    reach: str = SUBTREE  # subtree (the builder's subtree on the as-of day), own (organisation=org), below
+    combine: Callable = _single  # {measure: count} -> the figure's value
+    code: str = ""  # set by the figures registry
+
+    def key(self, measure):
+        return f"{self.code}:{measure}"
+
+    def value(self, user, org, period, as_of):
+        from .read import value
+
+        return value(self, user, org, period, as_of)
+
+
+def count(source, q=None, reach=SUBTREE):
+    """The common case: one count of the source's records matching q."""
+    return Rollup(source, {"n": q or Q()}, reach)
