@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "recognition",
     "reports",
     "rollups",  # last: its demo builder sums what the others loaded
+    "synth",  # benchmarks' synthetic data (manage.py synth); no demo builder
 ]
 
 MIDDLEWARE = [
