@@ -109,3 +109,13 @@ def pick_nodes(year):
         branch = max(branches, key=lambda o: (held.filter(organization=o).count(), -o.id))
         nodes.append(("branch", branch, f"depth {branch.depth}"))
     return nodes
+
+
+def write_results(result, text, json_path=None, markdown_path=None):
+    """The benchmarks' two outputs: the JSON record and the markdown table docs/performance.md quotes."""
+    import json
+
+    if json_path:
+        Path(json_path).write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    if markdown_path:
+        Path(markdown_path).write_text(text)

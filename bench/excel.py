@@ -26,6 +26,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.common import write_results
+
 ROOT = Path(__file__).resolve().parent.parent
 USER = "bench_root"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -274,10 +276,7 @@ def main(argv=None):
               "export": {**exp, "wall_s": exp_wall, "peak_rss_mb": exp_rss}}
     text = markdown(result)
     print(text)
-    if args.json_path:
-        Path(args.json_path).write_text(json.dumps(result, ensure_ascii=False, indent=2))
-    if args.markdown_path:
-        Path(args.markdown_path).write_text(text)
+    write_results(result, text, args.json_path, args.markdown_path)
     return 0 if imp["errors"] == 0 else 1
 
 

@@ -17,7 +17,6 @@ product tables are only read.
         [--markdown out.md] [--only meetings.kind]
 """
 import argparse
-import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ if __name__ == "__main__":
     # The repo root instead of bench/ first on the path: bench/http.py must not shadow the standard library's http.
     sys.path[:1] = [str(Path(__file__).resolve().parent.parent)]
 
-from bench.common import latest_year, pick_nodes, root_user, setup, timed  # noqa: E402
+from bench.common import latest_year, pick_nodes, root_user, setup, timed, write_results  # noqa: E402
 
 # --- side by side ------------------------------------------------------------------------------------
 
@@ -328,10 +327,7 @@ def main(argv=None, out=print):
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args(argv)
     result = run(args.repeat, args.year, args.only, out=out)
-    if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
-    if args.markdown:
-        args.markdown.write_text(markdown(result))
+    write_results(result, markdown(result), args.json, args.markdown)
     return result
 
 

@@ -11,7 +11,6 @@ later page), a record picked from each list and an organisation, with a seeded r
 `--duration` seconds. gunicorn is stopped at the end whatever happens.
 """
 import http.client
-import json
 import os
 import random
 import re
@@ -24,6 +23,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
+
+from bench.common import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-2026"
@@ -355,10 +356,7 @@ def main(argv=None):
               "setup_errors": errors}
     text = markdown(result)
     print(text)
-    if args.json_path:
-        Path(args.json_path).write_text(json.dumps(result, ensure_ascii=False, indent=2))
-    if args.markdown_path:
-        Path(args.markdown_path).write_text(text)
+    write_results(result, text, args.json_path, args.markdown_path)
     return 0 if result["errors"] == 0 else 1
 
 

@@ -10,7 +10,6 @@ sees; the root for organisations), plus one figure's drill-down. Forms to add re
     DATABASE_URL=... .venv/bin/python bench/pages.py [--repeat 20] [--json out.json] [--markdown out.md]
 """
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ if __name__ == "__main__":
     # The repo root instead of bench/ first on the path: bench/http.py must not shadow the standard library's http.
     sys.path[:1] = [str(Path(__file__).resolve().parent.parent)]
 
-from bench.common import root_org, root_user, setup, timed  # noqa: E402
+from bench.common import root_org, root_user, setup, timed, write_results  # noqa: E402
 
 # Parts of a URL name that mark a page nobody browses to read: forms to add, downloads, login steps, POST-only.
 SKIP = ("_add", "export", "download", "template", "login", "logout", "password", "totp", "read_all", "_open",
@@ -98,10 +97,7 @@ def main(argv=None, out=print):
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args(argv)
     result = run(args.repeat, out=out)
-    if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
-    if args.markdown:
-        args.markdown.write_text(markdown(result))
+    write_results(result, markdown(result), args.json, args.markdown)
     return result
 
 

@@ -59,8 +59,9 @@ class Preset:
 B, C, G = Kind.BRANCH, Kind.COMMITTEE, Kind.GENERAL_BRANCH
 
 PRESETS = {p.name: p for p in [
-    # The test suite's: one college committee, 4 general branches, ~20 branches, ~500 people, 2 years.
-    Preset("college", levels=((G, (4, 4)), (B, (5, 5))), people_per_branch=(20, 30), years=2,
+    # The test suite's: 2 college committees of 2 general branches of 5 branches (20 branches), ~500 people,
+    # 2 years; four levels, so the benchmarks' root, level-1, level-3 and branch nodes all exist.
+    Preset("college", levels=((C, (2, 2)), (G, (2, 2)), (B, (5, 5))), people_per_branch=(20, 30), years=2,
            meetings_per_branch_year=12, member_meeting_attendees=20, ledger_max_depth=0, tasks_per_ledger=8,
            matters_per_committee_year=10),
     # A university: 16 college committees of 3–5 branches (~64 branches), ~3,000 people, 3 years.
