@@ -2,6 +2,7 @@ import time
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from orgs.choices import Kind
 from orgs.models import Organization
@@ -40,6 +41,12 @@ class Command(BaseCommand):
         if database == "default":  # the services write to the default database
             made = bench_users(orgs.get(pk=1), level1, branch)
             self.stdout.write(f"benchmark users: {', '.join(made) or 'already there'}")
+        # Fresh statistics: without them PostgreSQL plans the figures for empty tables (a count under the
+        # root of the city preset took 92 s before ANALYZE and 0.2 s after).
+        step = time.perf_counter()
+        with connections[database].cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write(f"ANALYZE {time.perf_counter() - step:.1f} s")
         if "rebuild_rollups" in get_commands():
             step = time.perf_counter()
             call_command("rebuild_rollups", stdout=self.stdout)
