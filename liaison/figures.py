@@ -12,6 +12,7 @@ from ledgers.choices import TaskStatus
 from members.models import Membership
 from orgs.history import subtree_q
 from orgs.models import Organization
+from rollups.specs import Source, count
 
 from . import coverage
 from .choices import ProblemStatus
@@ -75,12 +76,18 @@ def visit_coverage(qs, org, period, as_of):
     return mark(branches, coverage.visited(branches, period))
 
 
+# Roll-ups of the two counts over the visit records (rollups/): one group, so that moving a visit to another
+# day or branch recounts its problems too.
+VISITS = Source("liaison", BranchVisit, "branch", "visited_on")
+PROBLEMS = Source("liaison", Problem, "visit__branch", "visit__visited_on")
+
+
 def visits_in(qs, org, period, as_of):
     return qs.filter(subtree_q(org, as_of, "branch"), visited_on__gte=period.start, visited_on__lte=period.end)
 
 
 @registry.register("liaison.visits", _("领导调研走访党支部次数"), _("次"), SECTION, BranchVisit,
-                   _("期内领导到本组织及下级党支部调研走访的次数（一次走访多名领导计一次）"))
+                   _("期内领导到本组织及下级党支部调研走访的次数（一次走访多名领导计一次）"), rollup=count(VISITS))
 def visits(qs, org, period, as_of):
     return visits_in(qs, org, period, as_of)
 
@@ -91,7 +98,7 @@ def problems_in(qs, org, period, as_of):
 
 
 @registry.register("liaison.problems", _("调研走访发现的问题"), _("个"), SECTION, Problem,
-                   _("期内调研走访本组织及下级党支部时发现的问题数"))
+                   _("期内调研走访本组织及下级党支部时发现的问题数"), rollup=count(PROBLEMS))
 def problems(qs, org, period, as_of):
     return problems_in(qs, org, period, as_of).select_related("visit")
 

@@ -17,6 +17,7 @@ from ledgers import services as ledger_services
 from members.choices import MEMBER_STATUSES, CadreLevel
 from members.models import Person
 from orgs.choices import Kind
+from rollups import maintain as rollups
 
 from .choices import ProblemStatus
 from .models import BranchVisit, Liaison, Problem
@@ -134,7 +135,7 @@ def record_visit(user, *, branch, visited_on, leaders, heard="", findings="", pr
     """A visit with its leaders and the problems found (one description each)."""
     leaders = list(leaders)
     visit = BranchVisit(branch=branch, visited_on=visited_on, heard=heard, findings=findings)
-    with transaction.atomic():
+    with transaction.atomic(), rollups.batch():  # the visit and its problems recount their cell once
         _check_visit(visit, leaders, today)
         audit.create(user, visit)
         _set_leaders(user, visit, leaders)
@@ -161,7 +162,8 @@ def delete_visit(user, visit):
     with transaction.atomic():
         if Problem.objects.filter(visit=visit, task__isnull=False).exists():
             raise BusinessRuleError(_("该走访发现的问题已转为台账任务，不能删除；请先处理对应任务"))
-        audit.delete(user, visit)
+        with rollups.batch():
+            audit.delete(user, visit)
 
 
 # --- problems ------------------------------------------------------------------------------------------

@@ -38,10 +38,11 @@ def held(org, kind="member_assembly", day=DAY, attendance=None, **extra):
                                    status="held", attendance=attendance, confirm_duplicate=True, **extra)
 
 
-def test_every_meeting_count_figure_is_rolled_up():
+def test_the_big_count_figures_are_rolled_up():
     codes = {f.code for f in ROLLED}
     assert "meetings.attendance_rate" in codes and "meetings.kind.member_assembly" in codes
     assert "meetings.first_topic.committee" in codes and "meetings.seminars.units" in codes
+    assert {"liaison.visits", "liaison.problems"} <= codes
 
 
 def test_create_update_delete_keep_totals_up_the_tree(people):
@@ -186,3 +187,29 @@ def test_property_rollups_equal_a_recount(people, steps):
 
 class _Rollback(Exception):
     pass
+
+
+def test_visits_and_their_problems_follow_the_visit(people):
+    """The liaison group: a visit moved to another year or branch takes its problems' counts along."""
+    from conftest import make_person
+    from liaison import services as liaison
+
+    t = people
+    dean = make_person(t.ca, "周院长", cadre_level="middle")
+    visit = liaison.record_visit(SYSTEM, branch=t.ca_b1, visited_on=DAY, leaders=[dean],
+                                 problems=["台账不全", "学习不够"])
+    liaison.record_visit(SYSTEM, branch=t.cb_b1, visited_on=DAY, leaders=[dean])
+    visits, problems = registry.get("liaison.visits"), registry.get("liaison.problems")
+    period = Period.year(YEAR)
+    assert [visits.value(None, o, period) for o in (t.root, t.ca, t.cb)] == [2, 1, 1]
+    assert [problems.value(None, o, period) for o in (t.root, t.ca, t.cb)] == [2, 2, 0]
+    liaison.update_visit(SYSTEM, visit, {"visited_on": date(YEAR - 1, 6, 1)})
+    assert problems.value(None, t.root, period) == 0
+    assert problems.value(None, t.ca, Period.year(YEAR - 1)) == 2
+    liaison.add_problem(SYSTEM, visit, "制度不全")
+    assert problems.value(None, t.ca, Period.year(YEAR - 1)) == 3
+    assert differences() == []
+    liaison.delete_visit(SYSTEM, visit)
+    assert differences() == []
+    assert_figures_match([t.root, t.ca, t.cb, t.ca_b1], period)
+    assert_figures_match([t.root, t.ca, t.cb, t.ca_b1], Period.year(YEAR - 1))
