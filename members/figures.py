@@ -11,15 +11,17 @@ The records behind each figure are the memberships counted (one a person: member
 The period does not select anything: a membership count is a stock, taken on the as-of date (by default
 the period's last day).
 """
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.figures import registry
 from orgs.history import subtree_q
+from rollups.specs import count
+from rollups.stocks import StockSource
 
 from .choices import MEMBER_STATUSES, Category, PartyStatus
-from .models import Membership, StatusChange
+from .models import Membership, Person, StatusChange
 
 SECTION = "grassroots"  # 基层组织建设
 
@@ -39,8 +41,30 @@ def members(qs, org, as_of, statuses=MEMBER_STATUSES):
             .filter(status_then__in=sorted(statuses)))
 
 
+# The stock roll-up behind the counts (rollups/stocks.py): members of each organisation on 31 December, kept
+# for the last years. Opening or closing a membership, a status change and a person's category change the
+# counts from their day on; the property tests compare the roll-up with the builders below.
+def _membership_cells(m):
+    return [(m.organization_id, m.valid_from)]
+
+
+def _person_cells(person, since=None):
+    rows = Membership.objects.filter(person_id=person.person_id if isinstance(person, StatusChange) else person.pk)
+    if since is not None:
+        rows = rows.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=since))
+    return [(org_id, since or start) for org_id, start in rows.values_list("organization_id", "valid_from")]
+
+
+MEMBERS = StockSource(
+    "members", Membership, "organization",
+    records=lambda day: Membership.objects.on(day).annotate(status_then=status_on(day)),
+    follows=((Membership, _membership_cells), (Person, _person_cells),
+             (StatusChange, lambda change: _person_cells(change, since=change.changed_on))))
+COUNTED = Q(status_then__in=sorted(MEMBER_STATUSES))
+
+
 @registry.register("members.total", _("党员总数"), _("名"), SECTION, Membership,
-                   _("统计日组织关系在本组织及下级组织的正式党员和预备党员人数"))
+                   _("统计日组织关系在本组织及下级组织的正式党员和预备党员人数"), rollup=count(MEMBERS, COUNTED))
 def members_total(qs, org, period, as_of):
     return members(qs, org, as_of)
 
@@ -54,7 +78,8 @@ def _by_status(status):
 # "members.status.full" (正式党员), "members.status.probationary" (预备党员).
 for _status in (PartyStatus.FULL, PartyStatus.PROBATIONARY):
     registry.register(f"members.status.{_status.value}", _status.label, _("名"), SECTION, Membership,
-                      _("统计日组织关系在本组织及下级组织、政治面貌为该类的党员人数"))(_by_status(_status))
+                      _("统计日组织关系在本组织及下级组织、政治面貌为该类的党员人数"),
+                      rollup=count(MEMBERS, Q(status_then=_status)))(_by_status(_status))
 
 
 def _by_category(category):
@@ -67,5 +92,5 @@ def _by_category(category):
 for _category in Category:
     registry.register(f"members.category.{_category.value}", format_lazy(_("{category}党员"), category=_category.label),
                       _("名"), SECTION, Membership,
-                      _("统计日组织关系在本组织及下级组织的该类人员中的党员（正式党员和预备党员）人数"))(
-        _by_category(_category))
+                      _("统计日组织关系在本组织及下级组织的该类人员中的党员（正式党员和预备党员）人数"),
+                      rollup=count(MEMBERS, COUNTED & Q(person__category=_category)))(_by_category(_category))

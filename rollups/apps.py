@@ -9,9 +9,10 @@ class RollupsConfig(AppConfig):
     def ready(self):
         from core import demo
 
-        from . import receivers
+        from . import receivers, stocks
 
         receivers.connect()
+        stocks.connect()
 
         # Last in INSTALLED_APPS, so the demo's bulk-loaded records are summed after every builder ran.
         demo.register("rollups.demo.build")

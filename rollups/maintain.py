@@ -26,10 +26,12 @@ from core.figures import registry
 from orgs.models import PATH_WIDTH, Organization
 
 from .models import Rollup
+from .specs import Source
 
 
 def specs(group=None):
-    return [f.rollup for f in registry.all() if f.rollup is not None
+    """The flow roll-ups (counts over a period); the stock ones (counts on a day) are rollups.stocks'."""
+    return [f.rollup for f in registry.all() if f.rollup is not None and isinstance(f.rollup.source, Source)
             and (group is None or f.rollup.source.group == group)]
 
 
@@ -141,8 +143,8 @@ def lock(group, year):
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [zlib.crc32(group.encode()) & 0x7FFFFFFF, year])
 
 
-def _apply(org_id, year, fresh):
-    table = Rollup._meta.db_table
+def _apply(org_id, year, fresh, model=Rollup):
+    table = model._meta.db_table
     keys = list(fresh)
     marks = ", ".join(["%s"] * len(keys))
     with connection.cursor() as cursor:

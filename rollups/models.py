@@ -29,3 +29,40 @@ class Rollup(models.Model):
 
     def __str__(self):
         return f"{self.organization_id} {self.year} {self.key} {self.own}/{self.total}"
+
+
+class StockRollup(models.Model):
+    """A count taken on a day rather than over a period (members on 31 December), kept as Rollup is: `own`
+    for the organisation, `total` for its current subtree, one row per organisation, year and measure.
+    Its own table, so that the flow roll-ups' bulk rebuild and check never see it (rollups.stocks)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("党组织"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    key = models.CharField(_("指标"), max_length=100)
+    own = models.BigIntegerField(_("本组织"), default=0)
+    total = models.BigIntegerField(_("含下级"), default=0)
+
+    class Meta:
+        verbose_name = _("存量汇总")
+        verbose_name_plural = pgettext_lazy("plural", "存量汇总")
+        constraints = [models.UniqueConstraint(fields=["organization", "year", "key"], name="stock_cell_unique")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year} {self.key} {self.own}/{self.total}"
+
+
+class StockYear(models.Model):
+    """A year whose stock cells are complete (written by rebuild). A year without this row, such as a new
+    year before the roll-ups were rebuilt, is answered from the records."""
+
+    group = models.CharField(_("分组"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("年度"))
+
+    class Meta:
+        verbose_name = _("存量汇总年度")
+        verbose_name_plural = pgettext_lazy("plural", "存量汇总年度")
+        constraints = [models.UniqueConstraint(fields=["group", "year"], name="stock_year_unique")]
+
+    def __str__(self):
+        return f"{self.group} {self.year}"

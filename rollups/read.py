@@ -43,8 +43,12 @@ def _changed_since(as_of):
 def value(spec, user, org, period, as_of):
     if not _is_year(period) or not _sees(user, spec.source.model, org):
         return NOT_APPLICABLE
+    table = getattr(spec.source, "table", Rollup)
+    # A stock is kept as of each year's last day, for the years rebuilt (rollups.stocks).
+    if table is not Rollup and (as_of != period.end or not spec.source.built(period.start.year)):
+        return NOT_APPLICABLE
     keys = [spec.key(name) for name in spec.measures]
-    rows = {key: (own, total) for key, own, total in Rollup.objects.filter(
+    rows = {key: (own, total) for key, own, total in table.objects.filter(
         organization_id=org.pk, year=period.start.year, key__in=keys).values_list("key", "own", "total")}
     own = {key: rows.get(key, (0, 0))[0] for key in keys}
     if spec.reach == OWN:  # the builder asks for organisation=org, whatever the tree
@@ -54,7 +58,7 @@ def value(spec, user, org, period, as_of):
     if changed:
         if org.pk in changed or len(changed) > MAX_CHANGED:
             return NOT_APPLICABLE
-        correction = _correction(spec, user, org, period.start.year, as_of, changed, keys)
+        correction = _correction(spec, user, org, period.start.year, as_of, changed, keys, table)
         if correction is NOT_APPLICABLE:
             return NOT_APPLICABLE
         total = {key: total[key] + correction.get(key, 0) for key in keys}
@@ -67,7 +71,7 @@ def _by_measure(spec, by_key):
     return {name: by_key[spec.key(name)] for name in spec.measures}
 
 
-def _correction(spec, user, org, year, as_of, changed, keys):
+def _correction(spec, user, org, year, as_of, changed, keys, table):
     """What the changed organisations add (+) or take away (−) between the current subtree and the
     subtree on `as_of` (`org` itself did not change, so its path then is its path now)."""
     now = dict(Organization.objects.filter(pk__in=changed).values_list("id", "path"))
@@ -82,7 +86,7 @@ def _correction(spec, user, org, year, as_of, changed, keys):
             if not _sees(user, model, Organization(pk=pk, path=now[pk])):
                 return NOT_APPLICABLE
     correction = {}
-    for pk, key, own in Rollup.objects.filter(organization_id__in=joined | left, year=year, key__in=keys) \
+    for pk, key, own in table.objects.filter(organization_id__in=joined | left, year=year, key__in=keys) \
             .values_list("organization_id", "key", "own"):
         correction[key] = correction.get(key, 0) + (own if pk in left else -own)
     return correction

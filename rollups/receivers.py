@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from orgs.signals import after_move
 
 from .maintain import ancestors, specs, touch
-from .models import Rollup
+from .models import Rollup, StockRollup
 
 
 def _cell(source, pk):
@@ -43,14 +43,13 @@ def connect():
 
 @receiver(after_move)
 def carry_totals(sender, organization, old_prefix, new_prefix, **kwargs):
-    moved = list(Rollup.objects.filter(organization_id=organization.pk).exclude(total=0)
-                 .values_list("year", "key", "total"))
-    if not moved:
-        return
     old_line, new_line = ancestors(old_prefix)[:-1], ancestors(new_prefix)[:-1]
-    Rollup.objects.bulk_create([Rollup(organization_id=pk, year=y, key=k) for pk in new_line for y, k, _ in moved],
-                               ignore_conflicts=True)
-    for year, key, total in moved:
-        cells = Rollup.objects.filter(year=year, key=key)
-        cells.filter(organization_id__in=old_line).update(total=F("total") - total)
-        cells.filter(organization_id__in=new_line).update(total=F("total") + total)
+    for table in (Rollup, StockRollup):
+        moved = list(table.objects.filter(organization_id=organization.pk).exclude(total=0)
+                     .values_list("year", "key", "total"))
+        table.objects.bulk_create([table(organization_id=pk, year=y, key=k) for pk in new_line for y, k, _ in moved],
+                                  ignore_conflicts=True)
+        for year, key, total in moved:
+            cells = table.objects.filter(year=year, key=key)
+            cells.filter(organization_id__in=old_line).update(total=F("total") - total)
+            cells.filter(organization_id__in=new_line).update(total=F("total") + total)

@@ -50,5 +50,6 @@ class Rollup:
 
 
 def count(source, q=None, reach=SUBTREE):
-    """The common case: one count of the source's records matching q."""
+    """The common case: one count of the source's records matching q (a Source, or a
+    rollups.stocks.StockSource for a count taken on the period's last day)."""
     return Rollup(source, {"n": q or Q()}, reach)

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from rollups import stocks
 from rollups.maintain import rebuild
 
 
@@ -12,3 +13,7 @@ class Command(BaseCommand):
         start = time.monotonic()
         rows = rebuild()
         self.stdout.write(f"统计汇总已重建：{rows} 行，用时 {time.monotonic() - start:.1f} 秒")
+        start = time.monotonic()
+        rows = stocks.rebuild()
+        self.stdout.write(f"存量汇总（近 {stocks.STOCK_YEARS} 年）已重建：{rows} 行，"
+                          f"用时 {time.monotonic() - start:.1f} 秒")

@@ -1,0 +1,155 @@
+"""Stock roll-ups: counts taken on a day (members on 31 December), not over a period.
+
+A cell (organisation, year) holds the organisation's own count as of 31 December of that year, and the
+total of its current subtree, for the last STOCK_YEARS years (StockYear marks the years built). A write
+that changes a count from a day on (a membership opened or closed, a status change, a person's category)
+recounts the cells of every built year from that day's year on, for the organisations involved; the
+differences go up the tree as for the flow roll-ups (rollups.maintain). A year not built, or a figure
+asked as of another day than its period's end, is answered from the records.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from core.figures import registry
+from orgs.models import Organization
+
+from . import maintain
+from .models import StockRollup, StockYear
+
+STOCK_YEARS = 5  # this year and the four before it
+
+
+@dataclass(frozen=True)
+class StockSource:
+    """`records(day)`: the records in force on `day`, annotated for the measures; each belongs to the
+    organisation at `org_field`. `follows`: (model, cells(instance) -> [(organisation id, day)]) for every
+    write that changes a count from that day on."""
+
+    group: str
+    model: type
+    org_field: str
+    records: object
+    follows: tuple = field(default=(), hash=False, compare=False)
+    table = StockRollup
+
+    def built(self, year):
+        return StockYear.objects.filter(group=self.group, year=year).exists()
+
+
+def specs(group=None):
+    return [f.rollup for f in registry.all() if f.rollup is not None and isinstance(f.rollup.source, StockSource)
+            and (group is None or f.rollup.source.group == group)]
+
+
+def _by_source(group=None):
+    sources = {}
+    for spec in specs(group):
+        sources.setdefault(spec.source, []).append(spec)
+    return sources
+
+
+def _count(source, spec_list, year, org_id=None):
+    """{(org id, key): own count} as of 31 December of `year` (one organisation's, or all)."""
+    records = source.records(date(year, 12, 31)).order_by()
+    if org_id is not None:
+        records = records.filter(**{f"{source.org_field}_id": org_id})
+    rows = records.values(org=F(f"{source.org_field}_id")).annotate(**maintain._measures(spec_list))
+    return {(row["org"], key): n for row in rows for key, n in row.items() if key != "org"}
+
+
+def touch(group, cells):
+    """Recount, for every built year from each day's year on, the cells of the (organisation id, day) pairs."""
+    built = sorted(StockYear.objects.filter(group=group).values_list("year", flat=True))
+    years = {(org_id, year) for org_id, day in cells if org_id and day for year in built if year >= day.year}
+    if not years:
+        return
+    sources = _by_source(group)
+    with transaction.atomic():
+        for year in sorted({y for _, y in years}):
+            maintain.lock(group, year)
+        for org_id, year in sorted(years):
+            fresh = {key: 0 for spec_list in sources.values() for spec in spec_list for key in
+                     (spec.key(m) for m in spec.measures)}
+            for source, spec_list in sources.items():
+                fresh.update({key: n for (_, key), n in _count(source, spec_list, year, org_id).items()})
+            maintain._apply(org_id, year, fresh, model=StockRollup)
+
+
+def expected(years=None):
+    """{(org id, year, key): [own, total]} recounted for the built years (or `years`)."""
+    own = {}
+    for source, spec_list in _by_source().items():
+        for year in years or built_years(source.group):
+            for (org_id, key), n in _count(source, spec_list, year).items():
+                if n:
+                    own[org_id, year, key] = n
+    return _sum_up(own)
+
+
+def _sum_up(own):
+    """{(org id, year, key): [own, total]}: each own count added to the organisation and its ancestors
+    (a stock has one row per organisation and year: few enough to add up here)."""
+    paths = dict(Organization.objects.values_list("id", "path"))
+    cells = defaultdict(lambda: [0, 0])
+    for (org_id, year, key), n in own.items():
+        cells[org_id, year, key][0] = n
+        for pk in maintain.ancestors(paths[org_id]):
+            cells[pk, year, key][1] += n
+    return cells
+
+
+def built_years(group):
+    return list(StockYear.objects.filter(group=group).values_list("year", flat=True))
+
+
+def rebuild(today=None):
+    """Rewrite the stock table for the last STOCK_YEARS years and mark them built."""
+    this_year = (today or date.today()).year
+    years = list(range(this_year - STOCK_YEARS + 1, this_year + 1))
+    cells = expected(years)
+    with transaction.atomic():
+        StockRollup.objects.all().delete()
+        StockYear.objects.all().delete()
+        StockRollup.objects.bulk_create(
+            [StockRollup(organization_id=o, year=y, key=k, own=own, total=total)
+             for (o, y, k), (own, total) in cells.items()], batch_size=5000)
+        StockYear.objects.bulk_create([StockYear(group=g, year=y) for g in {s.group for s in _by_source()}
+                                       for y in years])
+    return len(cells)
+
+
+def differences():
+    """As maintain.differences, for the stock table."""
+    want = expected()
+    have = {(o, y, k): (own, total) for o, y, k, own, total in
+            StockRollup.objects.values_list("organization_id", "year", "key", "own", "total")}
+    wrong = []
+    for cell in want.keys() | have.keys():
+        w, h = tuple(want.get(cell, (0, 0))), have.get(cell, (0, 0))
+        if w != h:
+            wrong.append((*cell, h, w))
+    return sorted(wrong)
+
+
+def connect():
+    """Every write a stock follows recounts the cells it touched, before and after."""
+    for source in _by_source():
+        for model, cells in source.follows:
+            def before(sender, instance, source=source, cells=cells, **kwargs):
+                if instance.pk is not None:
+                    old = type(instance).objects.filter(pk=instance.pk).first()
+                    instance._stock_cells = cells(old) if old else []
+
+            def after(sender, instance, source=source, cells=cells, **kwargs):
+                touch(source.group, [*getattr(instance, "_stock_cells", []), *cells(instance)])
+
+            uid = f"rollups.stocks:{source.group}:{model._meta.label_lower}"
+            pre_save.connect(before, sender=model, weak=False, dispatch_uid=uid + ":pre_save")
+            pre_delete.connect(before, sender=model, weak=False, dispatch_uid=uid + ":pre_delete")
+            post_save.connect(after, sender=model, weak=False, dispatch_uid=uid + ":post_save")
+            post_delete.connect(after, sender=model, weak=False, dispatch_uid=uid + ":post_delete")

@@ -1,0 +1,107 @@
+"""The membership counts (stocks on 31 December) from their roll-up equal the builders after every kind of
+write, and the builders answer whatever the roll-up cannot."""
+from datetime import date
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import make_person
+from core.figures import NOT_APPLICABLE, Period, registry
+from core.scoping import SYSTEM
+from members import services as members
+from orgs import services as orgs
+from rollups import stocks
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = date.today().year
+STOCKS = [f for f in registry.all() if f.rollup is not None and isinstance(f.rollup.source, stocks.StockSource)]
+
+
+def assert_match(orgs, years=(THIS_YEAR - 1, THIS_YEAR)):
+    for figure in STOCKS:
+        for org in orgs:
+            for year in years:
+                period = Period.year(year)
+                assert figure.rollup.value(None, org, period, period.end) is not NOT_APPLICABLE, (figure.code, year)
+                assert figure.value(None, org, period) == figure.recount(None, org, period), (figure.code, org.code)
+
+
+def test_membership_figures_are_stocks():
+    assert {"members.total", "members.status.full", "members.category.student"} <= {f.code for f in STOCKS}
+
+
+def test_writes_keep_the_stock_equal_to_a_recount(people):
+    t = people
+    stocks.rebuild()
+    total = registry.get("members.total")
+    year = Period.year(THIS_YEAR)
+    assert [total.value(None, o, year) for o in (t.root, t.ca, t.cb)] == [3, 2, 1]
+    newcomer = make_person(t.cb_b1, "新党员", joined_on=date(THIS_YEAR, 1, 5))
+    members.transfer(SYSTEM, t.zhang, t.cb_b1, date(THIS_YEAR, 2, 1))
+    members.change_status(SYSTEM, t.li, "left", date(THIS_YEAR, 3, 1))
+    members.update_person(SYSTEM, newcomer, {"category": "student"})
+    assert [total.value(None, o, year) for o in (t.root, t.ca, t.cb)] == [3, 0, 3]
+    assert total.value(None, t.root, Period.year(THIS_YEAR - 1)) == 3  # last year's stock is untouched
+    assert registry.get("members.category.student").value(None, t.cb, year) == 1
+    assert stocks.differences() == []
+    assert_match([t.root, t.ca, t.cb, t.ca_b1, t.cb_b1])
+    # A move takes the branch's totals along; last year's stock still sees the branch where it was then.
+    orgs.move_organization(SYSTEM, t.ca_b2, t.cb, on_date=date.today())
+    assert stocks.differences() == []
+    assert_match([type(t.root).objects.get(pk=o.pk) for o in (t.root, t.ca, t.cb)])
+
+
+def test_the_builder_answers_what_the_stock_does_not_hold(people):
+    t = people
+    total = registry.get("members.total")
+    year = Period.year(THIS_YEAR)
+    assert total.rollup.value(None, t.root, year, year.end) is NOT_APPLICABLE  # not built yet
+    stocks.rebuild()
+    assert total.rollup.value(None, t.root, year, date(THIS_YEAR, 6, 30)) is NOT_APPLICABLE  # another day
+    assert total.value(None, t.root, year, date(THIS_YEAR, 6, 30)) == 3
+    old = Period.year(THIS_YEAR - stocks.STOCK_YEARS)  # outside the years kept
+    assert total.rollup.value(None, t.root, old, old.end) is NOT_APPLICABLE
+    assert total.value(None, t.root, old) == 3  # joined 2020-01-01 in the fixture
+
+
+class _Rollback(Exception):
+    pass
+
+
+steps = st.lists(st.tuples(st.sampled_from(["join", "transfer", "status", "category"]), st.integers(0, 20)),
+                 min_size=1, max_size=8)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=steps)
+def test_property_stocks_equal_a_recount(people, ops):
+    t = people
+    branches = [t.ca_b1, t.ca_b2, t.cb_b1]
+    try:
+        with transaction.atomic():
+            stocks.rebuild()
+            persons = [t.zhang, t.li, t.wang]
+            for op, n in ops:
+                day = date(THIS_YEAR - 1 + n % 2, 1 + n % 11, 1 + n % 27)
+                day = min(day, date.today())
+                person = type(t.zhang).objects.get(pk=persons[n % len(persons)].pk)
+                try:
+                    if op == "join":
+                        persons.append(make_person(branches[n % 3], f"新{n}", joined_on=day))
+                    elif op == "transfer":
+                        members.transfer(SYSTEM, person, branches[(n + 1) % 3], day)
+                    elif op == "status":
+                        members.change_status(SYSTEM, person, ["full", "probationary", "left"][n % 3], day)
+                    else:
+                        members.update_person(SYSTEM, person, {"category": ["teacher", "student"][n % 2]})
+                except Exception as exc:  # a date the service refuses: not the point here
+                    if "BusinessRuleError" not in type(exc).__name__ and "ValidationError" not in type(exc).__name__:
+                        raise
+            assert stocks.differences() == []
+            assert_match([t.root, t.ca, t.cb, t.ca_b1])
+            raise _Rollback
+    except _Rollback:
+        pass
