@@ -11,3 +11,8 @@ class DecisionsConfig(AppConfig):
     def ready(self):
         from . import figures  # noqa: F401  (register the decision figures)
         demo.register("decisions.demo.build.build")  # 2019 and this year's matters, after the meetings demo
+        from orgs import top
+
+        from .models import Matter
+
+        top.track(Matter, "organization")  # large tables carry the sharding key (orgs.top)

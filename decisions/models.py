@@ -48,10 +48,13 @@ class Matter(VersionedModel):
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
                                  verbose_name=_("更正的事项"))
+    # The top-level organisation (the sharding key; kept by orgs.top): an integer, not a key across shards.
+    top_id = models.IntegerField(_("顶层组织"), null=True, editable=False, db_index=True)
 
     objects = MatterQuerySet.as_manager()
     scope_path_field = "organization__path"
     scope_org_field = "organization_id"
+    audit_exclude = (*VersionedModel.audit_exclude, "top_id")  # derived, like the path
     scope_person_field = "proposer_id"
 
     class Meta:

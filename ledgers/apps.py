@@ -11,3 +11,8 @@ class LedgersConfig(AppConfig):
     def ready(self):
         from . import figures, imports  # noqa: F401  (register the ledger figures and the "ledger" Excel import)
         demo.register("ledgers.demo.build.build")  # the 2019 ledgers and this year's, after the meetings
+        from orgs import top
+
+        from .models import Task
+
+        top.track(Task, "owner")  # large tables carry the sharding key (orgs.top)

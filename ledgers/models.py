@@ -186,10 +186,13 @@ class Task(VersionedModel):
     # The day of the submission the manager accepted: "done on time" compares it with the deadline.
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     verified_on = models.DateField(_("审核日期"), null=True, blank=True)
+    # The top-level organisation (the sharding key; kept by orgs.top): an integer, not a key across shards.
+    top_id = models.IntegerField(_("顶层组织"), null=True, editable=False, db_index=True)
 
     objects = TaskQuerySet.as_manager()
     scope_path_field = "owner__path"
     scope_org_field = "owner_id"
+    audit_exclude = (*VersionedModel.audit_exclude, "top_id")  # derived, like the path
 
     class Meta:
         verbose_name = _("任务")

@@ -11,3 +11,8 @@ class LiaisonConfig(AppConfig):
     def ready(self):
         from . import figures, imports  # noqa: F401  (register the figures and the Excel imports)
         demo.register("liaison.demo.build.build")  # after the members, meetings and ledgers demos
+        from orgs import top
+
+        from .models import BranchVisit
+
+        top.track(BranchVisit, "branch")  # large tables carry the sharding key (orgs.top)

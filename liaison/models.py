@@ -73,9 +73,12 @@ class BranchVisit(VersionedModel):
     leaders = models.ManyToManyField(Person, related_name="branch_visits", verbose_name=_("走访领导"))
     heard = models.TextField(_("听取情况"), blank=True)
     findings = models.TextField(_("发现问题（概述）"), blank=True)
+    # The top-level organisation (the sharding key; kept by orgs.top): an integer, not a key across shards.
+    top_id = models.IntegerField(_("顶层组织"), null=True, editable=False, db_index=True)
 
     scope_path_field = "branch__path"
     scope_org_field = "branch_id"
+    audit_exclude = (*VersionedModel.audit_exclude, "top_id")  # derived, like the path
 
     class Meta:
         verbose_name = _("调研走访")

@@ -62,9 +62,12 @@ class Meeting(VersionedModel):
     resolutions = models.TextField(_("决议事项"), blank=True)
     # Derived from the agenda (services keep it): lets the first-topic figures count without a join.
     has_first_topic = models.BooleanField(_("含第一议题"), default=False, editable=False)
+    # The top-level organisation (the sharding key; kept by orgs.top): an integer, not a key across shards.
+    top_id = models.IntegerField(_("顶层组织"), null=True, editable=False, db_index=True)
 
     scope_path_field = "organization__path"
     scope_org_field = "organization_id"
+    audit_exclude = (*VersionedModel.audit_exclude, "top_id")  # derived, like the path
 
     class Meta:
         verbose_name = _("会议")
@@ -107,6 +110,8 @@ class Attendance(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("人员"))
     status = models.CharField(_("出席情况"), max_length=10, choices=AttendanceStatus.choices)
     reason = models.CharField(_("请假事由"), max_length=200, blank=True)
+    # The top-level organisation (the sharding key; kept by orgs.top): an integer, not a key across shards.
+    top_id = models.IntegerField(_("顶层组织"), null=True, editable=False, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field = "meeting__organization__path"

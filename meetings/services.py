@@ -138,7 +138,9 @@ def _write_children(meeting, agenda, attendance):
         for i, item in enumerate(agenda)])
     if attendance is not None:
         meeting.attendance.all().delete()
-        Attendance.objects.bulk_create([Attendance(meeting=meeting, person_id=pid, status=s, reason=r or "")
+        # bulk_create sends no signals: the rows take the meeting's top-level organisation (orgs.top) here.
+        Attendance.objects.bulk_create([Attendance(meeting=meeting, person_id=pid, status=s, reason=r or "",
+                                                   top_id=meeting.top_id)
                                         for pid, (s, r) in attendance.items()])
     has_first = bool(agenda and agenda[0].get("is_first_topic"))
     if meeting.has_first_topic != has_first:

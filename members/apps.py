@@ -9,4 +9,10 @@ class MembersConfig(AppConfig):
     def ready(self):
         # views registers the organisation-page tabs; imports the people and membership imports; figures
         # the membership figures.
+        from orgs import top
+
         from . import figures, imports, receivers, views  # noqa: F401
+        from .models import Membership, Person
+
+        top.track(Person, "organization")  # large tables carry the sharding key (orgs.top)
+        top.track(Membership, "organization")

@@ -41,9 +41,12 @@ class Person(VersionedModel):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="people",
                                      verbose_name=_("所在党组织"))
     note = models.TextField(_("备注"), blank=True)
+    # The top-level organisation (the sharding key; kept by orgs.top): an integer, not a key across shards.
+    top_id = models.IntegerField(_("顶层组织"), null=True, editable=False, db_index=True)
 
     scope_path_field = "organization__path"
     scope_org_field = "organization_id"
+    audit_exclude = (*VersionedModel.audit_exclude, "top_id")  # derived, like the path
     scope_person_field = "id"
     # Sensitive fields: masked unless the viewer's role grants the matching action.
     sensitive_fields = {"id_number": "view_id_number", "mobile": "view_mobile"}
@@ -142,11 +145,14 @@ class Membership(VersionedModel):
     valid_from = models.DateField(_("转入日期"))
     valid_to = models.DateField(_("转出日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # The top-level organisation (the sharding key; kept by orgs.top): an integer, not a key across shards.
+    top_id = models.IntegerField(_("顶层组织"), null=True, editable=False, db_index=True)
 
     objects = MembershipQuerySet.as_manager()
 
     scope_path_field = "organization__path"
     scope_org_field = "organization_id"
+    audit_exclude = (*VersionedModel.audit_exclude, "top_id")  # derived, like the path
     scope_person_field = "person_id"
 
     class Meta:

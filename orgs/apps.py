@@ -7,4 +7,6 @@ class OrgsConfig(AppConfig):
     verbose_name = _("党组织")
 
     def ready(self):
-        from . import imports, panels  # noqa: F401  (register the organisation import and the home panel)
+        # imports and panels register the organisation import and the home panel; top follows moves with
+        # the top-level organisation of the records (orgs.top).
+        from . import imports, panels, top  # noqa: F401

@@ -139,6 +139,11 @@ class Generator:
                     nxt.append(i)
             level = nxt
         self.branches = level
+        # The depth-1 organisation above each one (the root for itself): every large table's top_id (orgs.top).
+        self.top = [i if d <= 1 else None for i, d in enumerate(self.depth)]
+        for i, d in enumerate(self.depth):
+            if d > 1:
+                self.top[i] = self.top[self.parent[i]]
         # The nearest committee above each organisation (itself for a committee): whose cadres lead and visit.
         self.committee_of = [i if k == Kind.COMMITTEE else None for i, k in enumerate(self.kind)]
         for i, k in enumerate(self.kind):
@@ -170,7 +175,7 @@ class Generator:
         probationary = bytearray()
         probation_from = date(self.last_year, 1, 1).toordinal()
         cols = ("id", "name", "name_initials", "name_pinyin", "gender", "birth_date", "id_number", "mobile",
-                "education", "category", "cadre_level", "party_status", "status_since", "organization_id")
+                "education", "category", "cadre_level", "party_status", "status_since", "organization_id", "top_id")
         with self.table(Person, cols) as t:
             for i, kind in enumerate(self.kind):
                 if kind == Kind.BRANCH:
@@ -199,18 +204,18 @@ class Generator:
                     t.write(n_people, name, initials, pinyin, "male" if male else "female", birth,
                             ids.id_number(birth, male), ids.mobile(), rng.choice(EDUCATION[category]), category,
                             level, PartyStatus.PROBATIONARY if is_new else PartyStatus.FULL,
-                            date.fromordinal(day), i + 1)
+                            date.fromordinal(day), i + 1, self.top[i] + 1)
         self.n_people = n_people
         with self.table(StatusChange, ("id", "person_id", "status", "changed_on"), created_at=self.stamp) as t:
             for k in range(n_people):
                 t.write(k + 1, k + 1, PartyStatus.PROBATIONARY if probationary[k] else PartyStatus.FULL,
                         date.fromordinal(since[k]))
         # Members join their organisation when it exists and they are members (the newly admitted on that day).
-        with self.table(Membership, ("id", "person_id", "organization_id", "valid_from")) as t:
+        with self.table(Membership, ("id", "person_id", "organization_id", "valid_from", "top_id")) as t:
             for i in range(n_orgs):
-                est = self.est[i]
+                est, top = self.est[i], self.top[i] + 1
                 for pid in range(self.first[i], self.first[i] + self.count[i]):
-                    t.write(pid, pid, i + 1, date.fromordinal(max(est, since[pid - 1])))
+                    t.write(pid, pid, i + 1, date.fromordinal(max(est, since[pid - 1])), top)
 
     def seats(self):
         rng = self.rng("seats")
@@ -236,7 +241,7 @@ class Generator:
         first_topic = bytearray()
         year_days = [(date(y, 1, 1).toordinal(), date(y, 12, 31).toordinal()) for y in self.years]
         cols = ("id", "kind", "organization_id", "title", "held_on", "starts_at", "status", "host_id",
-                "has_first_topic")
+                "has_first_topic", "top_id")
         starts = time(14, 30)
         with self.table(Meeting, cols) as t:
             for i, kind in enumerate(self.kind):
@@ -252,7 +257,7 @@ class Generator:
                         by_seats.append(ATTENDEES_FROM[mkind] != "members")
                         first_topic.append(topic)
                         t.write(len(org_of), mkind, i + 1, rng.choice(THEMES), date.fromordinal(rng.randint(lo, hi)),
-                                starts, "held", host, topic)
+                                starts, "held", host, topic, self.top[i] + 1)
         with self.table(AgendaItem, ("id", "meeting_id", "order", "title", "is_first_topic")) as t:
             n = 0
             for m, topic in enumerate(first_topic):
@@ -262,11 +267,11 @@ class Generator:
         k = p.member_meeting_attendees
         seats = [min(self.count[i], 3) for i in range(len(self.kind))]
         statuses = [AttendanceStatus.PRESENT] * 90 + [AttendanceStatus.LEAVE] * 7 + [AttendanceStatus.ABSENT] * 3
-        with self.table(Attendance, ("id", "meeting_id", "person_id", "status", "reason")) as t:
+        with self.table(Attendance, ("id", "meeting_id", "person_id", "status", "reason", "top_id")) as t:
             n = 0
             choice, sample = rng.choice, rng.sample
             for m, i in enumerate(org_of):
-                first = self.first[i]
+                first, top = self.first[i], self.top[i] + 1
                 if by_seats[m]:
                     people = range(first, first + seats[i])
                 else:
@@ -275,7 +280,7 @@ class Generator:
                 for pid in people:
                     n += 1
                     status = choice(statuses)
-                    t.write(n, m + 1, pid, status, "工作冲突" if status == AttendanceStatus.LEAVE else "")
+                    t.write(n, m + 1, pid, status, "工作冲突" if status == AttendanceStatus.LEAVE else "", top)
 
     # --- ledgers and their tasks --------------------------------------------------------------------------
     def _committees(self):
@@ -303,17 +308,18 @@ class Generator:
                                  if status in (TaskStatus.DONE, TaskStatus.SUBMITTED) else None)
                     verified = submitted + timedelta(days=3) if status == TaskStatus.DONE else None
                     tasks.append((len(tasks) + 1, len(ledgers), str(n), n, f"{THEMES[n % len(THEMES)]}落实任务",
-                                  rng.choice(owners) + 1, assigned, deadline, status, submitted, verified, verified))
+                                  (owner := rng.choice(owners)) + 1, assigned, deadline, status, submitted, verified,
+                                  verified, self.top[owner] + 1))
         with self.table(Ledger, ("id", "kind", "name", "organization_id", "year")) as t:
             for row in ledgers:
                 t.write(*row)
         with self.table(Task, ("id", "ledger_id", "number", "order", "title", "owner_id", "assigned_on", "deadline",
-                               "status", "submitted_on", "completed_on", "verified_on")) as t:
+                               "status", "submitted_on", "completed_on", "verified_on", "top_id")) as t:
             for row in tasks:
                 t.write(*row)
         with self.table(Transition, ("id", "task_id", "event", "status", "on", "at", "by_name")) as t:
             n = 0
-            for task_id, *_rest, assigned, _deadline, status, submitted, verified, _v in tasks:
+            for task_id, *_rest, assigned, _deadline, status, submitted, verified, _v, _top in tasks:
                 steps = [(TaskEvent.CREATED, TaskStatus.NOT_STARTED, assigned)]
                 if status != TaskStatus.NOT_STARTED and status != TaskStatus.CANCELLED:
                     steps.append((TaskEvent.STARTED, TaskStatus.IN_PROGRESS, assigned + timedelta(days=7)))
@@ -342,9 +348,9 @@ class Generator:
                                  self.first[i] + rng.randrange(self.count[i]),
                                  MatterStatus.DECIDED if decided else MatterStatus.SUBMITTED, submitted, decided))
         with self.table(Matter, ("id", "title", "category", "organization_id", "proposer_id", "status",
-                                 "submitted_on", "decided_on")) as t:
+                                 "submitted_on", "decided_on", "top_id")) as t:
             for row in rows:
-                t.write(*row)
+                t.write(*row, self.top[row[3] - 1] + 1)
         with self.table(MatterEvent, ("id", "matter_id", "action", "status", "on", "at", "by_name")) as t:
             n = 0
             for matter_id, *_rest, submitted, decided in rows:
@@ -374,9 +380,9 @@ class Generator:
                 if rng.random() < p.visit_share:
                     visits.append((len(visits) + 1, b + 1, date(y, 1, 1) + timedelta(days=rng.randrange(360)),
                                    self._leader(rng, b), rng.random() < p.problem_share))
-        with self.table(BranchVisit, ("id", "branch_id", "visited_on", "heard")) as t:
+        with self.table(BranchVisit, ("id", "branch_id", "visited_on", "heard", "top_id")) as t:
             for visit_id, branch_id, on, _leader, _problem in visits:
-                t.write(visit_id, branch_id, on, "听取支部工作汇报")
+                t.write(visit_id, branch_id, on, "听取支部工作汇报", self.top[branch_id - 1] + 1)
         with self.table(BranchVisit.leaders.through, ("id", "branchvisit_id", "person_id")) as t:
             for visit_id, _branch, _on, leader, _problem in visits:
                 t.write(visit_id, visit_id, leader)

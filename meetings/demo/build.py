@@ -8,6 +8,7 @@ from datetime import date
 from audit import services as audit
 from audit.models import Action
 from core.scoping import SYSTEM
+from orgs import top
 
 from ..choices import AttendanceStatus, Kind, Status
 from ..models import AgendaItem, Attendance, Campaign, Meeting
@@ -152,7 +153,7 @@ def _save(rng, drafts, records):
             minutes=f"应到 {len(rows)} 人，实到 {present} 人，请假 {leave} 人。会议按议程逐项进行。"))
         agendas.append(agenda)
         attendances.append(rows)
-    Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    Meeting.objects.bulk_create(top.stamp(meetings), batch_size=BATCH)
     items, rows = [], []
     for meeting, agenda, attendance in zip(meetings, agendas, attendances, strict=True):
         items += [AgendaItem(meeting=meeting, order=i + 1, title=item["title"],
@@ -162,5 +163,5 @@ def _save(rng, drafts, records):
         rows += [Attendance(meeting=meeting, person_id=pid, status=status, reason=reason)
                  for pid, (status, reason) in attendance.items()]
     AgendaItem.objects.bulk_create(items, batch_size=BATCH)
-    Attendance.objects.bulk_create(rows, batch_size=BATCH)
+    Attendance.objects.bulk_create(top.stamp(rows), batch_size=BATCH)
     return meetings

@@ -5,6 +5,7 @@ per development step and exactly one open Membership per person."""
 from datetime import timedelta
 
 from members.models import Membership, Person, StatusChange
+from orgs import top
 
 from . import plan
 from .people import COMPOSITION_ROLES, STAGE_NOTES, PeopleMaker
@@ -90,7 +91,7 @@ def save_people(state):
         # Field choices and the ID number's agreement with birth date and gender, as a form would check
         # (the organisation is known to exist: checking it would cost a query per person).
         draft.person.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
-    Person.objects.bulk_create([d.person for d in drafts], batch_size=BATCH)
+    Person.objects.bulk_create(top.stamp([d.person for d in drafts]), batch_size=BATCH)
     memberships, changes = [], []
     for draft in drafts:
         previous = None
@@ -101,6 +102,6 @@ def save_people(state):
             previous = org
         for status, on in draft.history:
             changes.append(StatusChange(person=draft.person, status=status, changed_on=on, note=STAGE_NOTES[status]))
-    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    Membership.objects.bulk_create(top.stamp(memberships), batch_size=BATCH)
     StatusChange.objects.bulk_create(changes, batch_size=BATCH)
     state.counts.update(people=len(drafts), memberships=len(memberships), status_changes=len(changes))

@@ -226,6 +226,11 @@ class TestDemoUniversity:
         assert visible.count() == Person.objects.filter(organization__path__startswith=cs.path).count() > 0
         assert not visible.exclude(organization__path__startswith=cs.path).exists()
 
+    def test_every_large_table_carries_its_top_level_organisation(self, demo):
+        # The demo bulk-loads people, memberships, meetings and attendance (no signals): orgs.top.stamp.
+        call_command("check_top", stdout=StringIO())
+        assert not Person.objects.filter(top_id__isnull=True).exists()
+
     def test_second_run_changes_nothing(self, demo):
         before = counts()
         out = StringIO()

@@ -72,6 +72,11 @@ def test_sizes_within_the_preset(college):
     assert set(Meeting.objects.values_list("held_on__year", flat=True)) == {2024, 2025}
 
 
+def test_every_large_table_carries_its_top_level_organisation(college):
+    call_command("check_top", stdout=io.StringIO())  # refuses on any row whose top_id disagrees with its path
+    assert not Attendance.objects.filter(top_id__isnull=True).exists()
+
+
 def test_same_seed_same_rows_other_seed_other_rows(college):
     first = digest()
     clear()
