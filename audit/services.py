@@ -15,9 +15,26 @@ from .models import Action, AuditEntry
 
 def record(actor, action, obj=None, *, before=None, after=None, note="", model=None, object_id=None,
            object_repr=None):
+    entry = audit_entry(actor, action, obj, before=before, after=after, note=note, model=model,
+                        object_id=object_id, object_repr=object_repr)
+    entry.save(force_insert=True)
+    return entry
+
+
+def record_created(actor, objects, *, note="", batch_size=2000):
+    """The audit rows of create() for records a bulk path (an import) has saved itself, in one insert
+    per batch."""
+    AuditEntry.objects.bulk_create(
+        (audit_entry(actor, Action.CREATE, obj, after=snapshot(obj), note=note) for obj in objects),
+        batch_size=batch_size)
+
+
+def audit_entry(actor, action, obj=None, *, before=None, after=None, note="", model=None, object_id=None,
+                object_repr=None):
+    """The audit row, not saved yet."""
     ctx = context.current()
     name = actor.get_username() if getattr(actor, "is_authenticated", False) else ""
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) and actor.is_authenticated else None,
         actor_name=name,
         request_id=ctx.request_id,

@@ -157,8 +157,13 @@ def export_subtree(user, at_least):
 def export_people(user, organization=None):
     """The people list's Excel export, as the list page's 导出 button asks it (GET ?export=xlsx, with the
     organisation filter). Returns (xlsx bytes, data rows in it)."""
+    content = export_response(user, organization)
+    return content, count_rows(content)
+
+
+def export_response(user, organization=None):
+    """The export's bytes: what the user waits for (the measured step)."""
     from django.test import RequestFactory
-    from openpyxl import load_workbook
 
     from members.views import PersonListView
 
@@ -170,11 +175,17 @@ def export_people(user, organization=None):
     response = PersonListView.as_view()(request)
     if response.status_code != 200:
         raise RuntimeError(f"export answered HTTP {response.status_code}")
-    content = response.content
+    return response.content
+
+
+def count_rows(content):
+    """Data rows in the exported file, read back as a user's Excel would (not part of the export's time)."""
+    from openpyxl import load_workbook
+
     wb = load_workbook(io.BytesIO(content), read_only=True)
     rows = sum(1 for _r in wb.worksheets[0].iter_rows(min_row=2, values_only=True))
     wb.close()
-    return content, rows
+    return rows
 
 
 # --- child processes -------------------------------------------------------------------------------
@@ -198,9 +209,12 @@ def child(argv):
     else:
         org, under = export_subtree(user, int(arg))
         start = time.perf_counter()
-        content, rows = export_people(user, org)
+        content = export_response(user, org)
+        export_s = time.perf_counter() - start
+        start = time.perf_counter()
+        rows = count_rows(content)
         out = {"organization": str(org), "people_under_it": under, "rows": rows, "bytes": len(content),
-               "export_s": time.perf_counter() - start}
+               "export_s": export_s, "read_back_s": time.perf_counter() - start}
     print(json.dumps(out, ensure_ascii=False))
 
 
@@ -225,7 +239,8 @@ def markdown(result):
              f"preview {imp['preview_s']:.1f} s, commit {imp['commit_s']:.1f} s | {imp['peak_rss_mb']:.0f} | "
              f"≤ 60 s, < 500 MB |",
              f"| export people list | {exp['rows']} | {exp['wall_s']:.1f} | "
-             f"export {exp['export_s']:.1f} s, {exp['bytes'] / 1e6:.1f} MB file | {exp['peak_rss_mb']:.0f} | "
+             f"export {exp['export_s']:.1f} s, {exp['bytes'] / 1e6:.1f} MB file (read back with openpyxl in "
+             f"{exp.get('read_back_s', 0):.1f} s) | {exp['peak_rss_mb']:.0f} | "
              f"≤ 30 s, < 500 MB |", "",
              f"Import file: {result['file_mb']:.1f} MB, built in {result['build_s']:.1f} s; import errors: "
              f"{imp['errors']}. The product refuses files above {result['limit_rows']} rows or "

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 
 from .errors import BusinessRuleError, NotInScope, StaleEdit
-from .excel import build_workbook, xlsx_response
+from .excel import Labels, build_workbook, xlsx_response
 from .forms import style_filter_form
 from .registry import detail_tabs, recorder
 
@@ -25,7 +25,8 @@ class Column:
     def __init__(self, accessor, label, sort=None, link=False, export=True):
         self.accessor, self.label, self.sort, self.link, self.export = accessor, label, sort, link, export
 
-    def value(self, obj):
+    def value(self, obj, labels=None):
+        """`labels`: an export's core.excel.Labels, which looks choice labels up instead of building them."""
         if callable(self.accessor):
             return self.accessor(obj)
         value = obj
@@ -33,7 +34,10 @@ class Column:
             if value is None:
                 return None
             display = getattr(value, f"get_{part}_display", None)
-            value = display() if display else getattr(value, part)
+            if display and labels is not None:
+                value = labels.display(value, part)
+            else:
+                value = display() if display else getattr(value, part)
             if callable(value) and not hasattr(value, "all"):
                 value = value()
         return value
@@ -92,8 +96,9 @@ class ObjectListView(ScopedView):
         return super().get(request, *args, **kwargs)
 
     def export_rows(self, qs):
-        columns = [c for c in self.columns if c.export]
-        return [str(c.label) for c in columns], ([c.value(o) for c in columns] for o in qs.iterator(chunk_size=2000))
+        columns, labels = [c for c in self.columns if c.export], Labels()
+        return [str(c.label) for c in columns], ([c.value(o, labels) for c in columns]
+                                                 for o in qs.iterator(chunk_size=2000))
 
     def export(self):
         # Exports read through the 'export' action's scope, which may be narrower than 'view'.

@@ -12,13 +12,14 @@ from audit import services as audit
 from core.imports import CellError, Choice, Column, Date, ImportSpec, Text, registry
 from orgs.models import Organization
 
-from . import services
+from . import bulk, services
 from .choices import CadreLevel, Category, Education, PartyStatus
 from .identity import InvalidIdentity, normalise_mobile, parse_id_number
 from .models import Membership, Person
 
 ID_AS_NUMBER = gettext_lazy("身份证号请以文本格式填写（Excel 把它存成了数字，末位 X 和后几位数字会丢失）")
 MEMBERSHIP_KINDS = ("committee", "general_branch", "branch")
+ID_CHUNK = 5000  # ID numbers per query: SQLite refuses more than 32,766 parameters
 
 
 class IdNumber(Text):
@@ -105,8 +106,10 @@ class PersonImport(ImportSpec):
         user = run.user
         duplicates(rows, "id_number", "身份证号")
         ids = [r.values["id_number"] for r in rows if r.values.get("id_number")]
-        registered = set(Person.objects  # scope: ID numbers are unique everywhere; says only "registered"
-                         .filter(id_number__in=ids).values_list("id_number", flat=True))
+        registered = set()
+        for start in range(0, len(ids), ID_CHUNK):
+            registered.update(Person.objects  # scope: ID numbers are unique everywhere; says only "registered"
+                              .filter(id_number__in=ids[start:start + ID_CHUNK]).values_list("id_number", flat=True))
         codes = {r.values["organization"] for r in rows if r.values.get("organization")}
         orgs = {o.code: o for o in Organization.objects.restrict(user, "view").filter(code__in=codes)}
         run.state["orgs"] = orgs
@@ -126,11 +129,23 @@ class PersonImport(ImportSpec):
                 row.error("所在组织代码", _("人员只能登记在党支部、党总支或党委，不能登记在党小组"))
             check_org_dates(row, org, "所在组织代码", v.get("joined_on") or date.today())
 
-    def create(self, run, row):
-        v = dict(row.values)
+    def fields(self, run, row):
+        v = dict(row.values, gender="", birth_date=None)
         v["organization"] = run.state["orgs"][v["organization"]]
-        person = services.create_person(run.user, gender="", birth_date=None, **v)
+        return v
+
+    def create(self, run, row):
+        person = services.create_person(run.user, **self.fields(run, row))
         return [person, *person.memberships.order_by("pk")]
+
+    def check(self, run, row):
+        run.state.setdefault("plans", {})[row.number] = bulk.plan_person(run.user, **self.fields(run, row))
+
+    def create_many(self, run, rows):
+        plans = run.state["plans"]
+        created = bulk.create_people(run.user, (plans.pop(row.number) for row in rows))
+        for row, (person, membership) in zip(rows, created, strict=True):
+            row.created = [("members.person", person), ("members.membership", membership)]
 
     def rollback_blocker(self, obj):
         if isinstance(obj, Person):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.errors import BusinessRuleError, StaleEdit
+from core.excel import Labels
 from core.registry import detail_tabs
 from core.views import Column, ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
 from orgs.models import Organization, Term
@@ -16,6 +17,9 @@ from . import masking, services
 from .filtersets import MembershipFilterSet, PersonFilterSet
 from .forms import PersonForm, SeatForm, StatusForm, TransferForm
 from .models import CommitteeSeat, Membership, Person
+
+EXPORTED_FIELDS = ("name", "gender", "id_number", "mobile", "ethnicity", "birth_date", "education", "category",
+                   "title", "cadre_level", "party_status", "status_since", "organization")
 
 
 class PersonListView(ObjectListView):
@@ -49,14 +53,19 @@ class PersonListView(ObjectListView):
         id_ok = set(qs.filter(id_q).values_list("pk", flat=True)) if id_q is not None else set()
         mobile_ok = set(qs.filter(mobile_q).values_list("pk", flat=True)) if mobile_q is not None else set()
 
+        label = Labels().display
+
         def row(p):
-            return [p.name, p.get_gender_display(),
+            return [p.name, label(p, "gender"),
                     p.id_number if p.pk in id_ok else masking.masked(p, "id_number"),
                     p.mobile if p.pk in mobile_ok else masking.masked(p, "mobile"),
-                    p.ethnicity, p.birth_date, p.get_education_display(), p.get_category_display(), p.title,
-                    p.get_cadre_level_display(), p.get_party_status_display(), p.status_since,
+                    p.ethnicity, p.birth_date, label(p, "education"), label(p, "category"), p.title,
+                    label(p, "cadre_level"), label(p, "party_status"), p.status_since,
                     p.organization.code, p.organization.name]
 
+        # Only the exported columns: the others (timestamps, pinyin, the organisation's) cost a third of
+        # the time to load and are never written.
+        qs = qs.only(*EXPORTED_FIELDS, "organization__code", "organization__name")
         return headers, (row(p) for p in qs.iterator(chunk_size=2000))
 
 
