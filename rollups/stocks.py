@@ -53,11 +53,12 @@ def _by_source(group=None):
     return sources
 
 
-def _count(source, spec_list, year, org_id=None):
-    """{(org id, key): own count} as of 31 December of `year` (one organisation's, or all)."""
+def _count(source, spec_list, year, org_ids=None):
+    """{(org id, key): own count} as of 31 December of `year` (of the organisations given, or of all):
+    one grouped query, however many organisations."""
     records = source.records(date(year, 12, 31)).order_by()
-    if org_id is not None:
-        records = records.filter(**{f"{source.org_field}_id": org_id})
+    if org_ids is not None:
+        records = records.filter(**{f"{source.org_field}_id__in": sorted(org_ids)})
     rows = records.values(org=F(f"{source.org_field}_id")).annotate(**maintain._measures(spec_list))
     return {(row["org"], key): n for row in rows for key, n in row.items() if key != "org"}
 
@@ -69,15 +70,20 @@ def touch(group, cells):
     if not years:
         return
     sources = _by_source(group)
+    by_year = defaultdict(set)
+    for org_id, year in years:
+        by_year[year].add(org_id)
+    keys = [spec.key(m) for spec_list in sources.values() for spec in spec_list for m in spec.measures]
     with transaction.atomic():
-        for year in sorted({y for _, y in years}):
+        for year in sorted(by_year):
             maintain.lock(group, year)
-        for org_id, year in sorted(years):
-            fresh = {key: 0 for spec_list in sources.values() for spec in spec_list for key in
-                     (spec.key(m) for m in spec.measures)}
+        for year, org_ids in sorted(by_year.items()):
+            counted = {}
             for source, spec_list in sources.items():
-                fresh.update({key: n for (_, key), n in _count(source, spec_list, year, org_id).items()})
-            maintain._apply(org_id, year, fresh, model=StockRollup)
+                counted.update(_count(source, spec_list, year, org_ids))
+            for org_id in sorted(org_ids):
+                fresh = {key: counted.get((org_id, key), 0) for key in keys}
+                maintain._apply(org_id, year, fresh, model=StockRollup)
 
 
 def expected(years=None):
