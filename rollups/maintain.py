@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 
+from core.bulkload import indexes_deferred
 from core.figures import registry
 from orgs.models import PATH_WIDTH, Organization
 
@@ -175,64 +176,86 @@ def _apply(org_id, year, fresh, model=Rollup):
 
 
 # --- from scratch ---------------------------------------------------------------------------------------
+# A rebuild and a check count every record: both run in the database as one statement (the expected table
+# below), so nothing per record or per cell passes through Python (a province has millions of cells).
 
-def count_all(group=None):
-    """{(org id, year, key): own count} for every record, one grouped query per source."""
-    own = {}
-    for source, spec_list in _by_source(group).items():
-        rows = (source.model.objects.filter(source.base).order_by()
-                .values(org=F(f"{source.org_field}_id"), year=ExtractYear(source.date_field))
-                .annotate(**_measures(spec_list)))
-        for row in rows.iterator(chunk_size=5000):
-            org_id, year = row.pop("org"), row.pop("year")
-            for key, n in row.items():
-                if n:
-                    own[org_id, year, key] = n
-    return own
-
-
-def sum_up(own):
-    """{(org id, year, key): (own, total)} with every count added to the organisation and its ancestors."""
-    paths = dict(Organization.objects.values_list("id", "path"))
-    cells = defaultdict(lambda: [0, 0])
-    for (org_id, year, key), n in own.items():
-        cells[org_id, year, key][0] = n
-        for pk in ancestors(paths[org_id]):
-            cells[pk, year, key][1] += n
-    return cells
+def _own_sql():
+    """(SQL, params) of the rows (org, year, key, n): each organisation's own count of each measure in each
+    year, n > 0, from one grouped query per source turned into one row per measure."""
+    qn = connection.ops.quote_name
+    parts, params = [], []
+    for source, spec_list in _by_source().items():
+        measures = _measures(spec_list)
+        grouped = (source.model.objects.filter(source.base).order_by()
+                   .values(org=F(f"{source.org_field}_id"), year=ExtractYear(source.date_field))
+                   .annotate(**measures))
+        sql, grouped_params = grouped.query.sql_with_params()
+        keys = list(measures)
+        pick = " ".join(f"WHEN {i} THEN g.{qn(key)}" for i, key in enumerate(keys))
+        names = " UNION ALL ".join(f"SELECT {i} AS i, %s AS key" for i in range(len(keys)))
+        parts.append(f"SELECT g.org AS org, CAST(g.year AS integer) AS year, k.key AS key, CASE k.i {pick} END AS n "
+                     f"FROM ({sql}) g CROSS JOIN ({names}) k")
+        params += [*grouped_params, *keys]
+    return f"SELECT * FROM ({' UNION ALL '.join(parts)}) own WHERE n > 0", params
 
 
-def rebuild(batch=5000):
-    """Rewrite the whole table from the records (bulk loads, repairs). Returns the number of rows."""
-    cells = sum_up(count_all())
-    with transaction.atomic():
-        Rollup.objects.all().delete()
-        rows = (Rollup(organization_id=o, year=y, key=k, own=own, total=total)
-                for (o, y, k), (own, total) in cells.items())
-        _bulk(rows, batch)
-    return len(cells)
+def _expected_sql():
+    """(SQL, params) of the rows (organization_id, year, key, own, total) the table should hold: every own
+    count added to the organisation and to each ancestor on its current path. Ancestor d's id is the d-th
+    segment of the path, so the join is to the depths 0..deepest, not to the organisations above."""
+    own, params = _own_sql()
+    step = PATH_WIDTH + 1
+    org = Organization._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(LENGTH(path)) FROM {org}")
+        longest = cursor.fetchone()[0] or 0
+    depths = " UNION ALL ".join(f"SELECT {d} AS d" for d in range(max(1, -(-longest // step))))
+    sql = (f"SELECT CAST(SUBSTR(o.path, lv.d * {step} + 1, {PATH_WIDTH}) AS integer) AS organization_id, "
+           "own.year AS year, own.key AS key, "
+           f"CAST(SUM(CASE WHEN (lv.d + 1) * {step} >= LENGTH(o.path) THEN own.n ELSE 0 END) AS bigint) AS own, "
+           "CAST(SUM(own.n) AS bigint) AS total "
+           f"FROM ({own}) own JOIN {org} o ON o.id = own.org JOIN ({depths}) lv ON lv.d * {step} < LENGTH(o.path) "
+           "GROUP BY 1, 2, 3")
+    return sql, params
 
 
-def _bulk(rows, batch):
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= batch:
-            Rollup.objects.bulk_create(chunk)
-            chunk = []
-    if chunk:
-        Rollup.objects.bulk_create(chunk)
+def _roomy(cursor):
+    """Sorts and hashes over every record: give them memory (PostgreSQL's default 4 MB spills to disk)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+
+
+def rebuild():
+    """Rewrite the whole table from the records (bulk loads, repairs). Returns the number of rows.
+
+    On PostgreSQL the table is emptied by TRUNCATE and filled with its indexes dropped (core.bulkload):
+    readers wait for the rebuild instead of reading the old rows meanwhile."""
+    sql, params = _expected_sql()
+    table = Rollup._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        _roomy(cursor)
+        with indexes_deferred(table):
+            cursor.execute(f"{'TRUNCATE' if connection.vendor == 'postgresql' else 'DELETE FROM'} {table}")
+            cursor.execute(f"INSERT INTO {table} (organization_id, year, key, own, total) {sql}", params)
+            rows = cursor.rowcount
+        if connection.vendor == "postgresql":  # the figures' plans need the new table's statistics
+            cursor.execute(f"ANALYZE {table}")
+    return rows
 
 
 def differences():
-    """[(org id, year, key, stored (own, total), recounted (own, total))] where the table and a recount differ."""
-    expected = sum_up(count_all())
-    stored = {(o, y, k): (own, total) for o, y, k, own, total in
-              Rollup.objects.values_list("organization_id", "year", "key", "own", "total").iterator(chunk_size=5000)}
-    wrong = []
-    for cell in expected.keys() | stored.keys():
-        want = tuple(expected.get(cell, (0, 0)))
-        have = stored.get(cell, (0, 0))
-        if want != have:
-            wrong.append((*cell, have, want))
-    return sorted(wrong)
+    """[(org id, year, key, stored (own, total), recounted (own, total))] where the table and a recount differ
+    (a missing row counts as (0, 0))."""
+    sql, params = _expected_sql()
+    table = Rollup._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        _roomy(cursor)
+        cursor.execute(
+            "SELECT COALESCE(e.organization_id, r.organization_id), COALESCE(e.year, r.year), COALESCE(e.key, r.key), "
+            "COALESCE(r.own, 0), COALESCE(r.total, 0), COALESCE(e.own, 0), COALESCE(e.total, 0) "
+            f"FROM ({sql}) e FULL OUTER JOIN {table} r "
+            "ON r.organization_id = e.organization_id AND r.year = e.year AND r.key = e.key "
+            "WHERE COALESCE(r.own, 0) <> COALESCE(e.own, 0) OR COALESCE(r.total, 0) <> COALESCE(e.total, 0)", params)
+        rows = cursor.fetchall()
+    return sorted((o, y, k, (have_own, have_total), (want_own, want_total))
+                  for o, y, k, have_own, have_total, want_own, want_total in rows)

@@ -109,9 +109,10 @@ class Generator:
 
     def run(self):
         ensure_empty(self.sink.using)
-        for step in (self.organizations, self.people, self.seats, self.meetings, self.ledgers, self.matters,
-                     self.liaison):
-            step()
+        with self.sink.deferring(MODELS):
+            for step in (self.organizations, self.people, self.seats, self.meetings, self.ledgers, self.matters,
+                         self.liaison):
+                step()
         self.sink.reset_sequences()
         return self.sink.stats
 

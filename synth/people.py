@@ -3,7 +3,7 @@
 import random
 from datetime import date
 
-from members.identity import check_char
+from members.identity import CHECK_CHARS, WEIGHTS
 from members.pinyin import name_keys
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -24,6 +24,12 @@ _pairs = random.Random(0)
 GIVEN_NAMES = tuple(GIVEN) + tuple(_pairs.choice(GIVEN) + _pairs.choice(GIVEN) for _ in range(400))
 
 
+# The check character is a weighted digit sum (members.identity): the region's and the birth date's parts of
+# it are added once per region and per day, not digit by digit for each of millions of people.
+_REGION_SUMS = tuple(sum(int(d) * w for d, w in zip(r, WEIGHTS[:6], strict=True)) for r in REGIONS)
+_SEQ_WEIGHTS = WEIGHTS[14:17]
+
+
 class Identities:
     """Hands out unique, checksum-valid ID numbers: (region, birth date, sex) keeps a counter, and the
     sequence's last digit is odd for men and even for women, as the standard says."""
@@ -32,16 +38,24 @@ class Identities:
         self.rng = rng
         self.used = {}
         self._keys = {}
+        self._days = {}  # birth ordinal -> (its eight digits, their part of the weighted sum)
 
     def id_number(self, birth, male):
         region = self.rng.randrange(len(REGIONS))
-        key = (birth.toordinal() * len(REGIONS) + region) * 2 + male  # an int: millions of keys stay small
+        ordinal = birth.toordinal()
+        key = (ordinal * len(REGIONS) + region) * 2 + male  # an int: millions of keys stay small
         n = self.used.get(key, 0)
         if n >= 500:  # that day and region is full: try another region
             return self.id_number(birth, male)
         self.used[key] = n + 1
-        first17 = f"{REGIONS[region]}{birth:%Y%m%d}{2 * n + (1 if male else 0):03d}"
-        return first17 + check_char(first17)
+        day = self._days.get(ordinal)
+        if day is None:
+            digits = f"{birth:%Y%m%d}"
+            day = self._days[ordinal] = (digits, sum(int(d) * w for d, w in zip(digits, WEIGHTS[6:14], strict=True)))
+        seq = 2 * n + (1 if male else 0)
+        a, b, c = _SEQ_WEIGHTS
+        total = _REGION_SUMS[region] + day[1] + seq // 100 * a + seq // 10 % 10 * b + seq % 10 * c
+        return f"{REGIONS[region]}{day[0]}{seq:03d}{CHECK_CHARS[total % 11]}"
 
     def name(self):
         rng = self.rng
