@@ -2,6 +2,7 @@ import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YearFilter
 from members.filtersets import OrgSubtreeFilter
 
 from .choices import OWNER_OPEN, LedgerKind, TaskStatus
@@ -18,7 +19,7 @@ class LedgerFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
     kind = filters.ChoiceFilter(label=_("类型"), choices=LedgerKind.choices)
     organization = OrgSubtreeFilter(label=_("主管组织(含下级)"))
-    year = filters.NumberFilter(label=_("年度"))
+    year = YearFilter(label=_("年度"))
 
     class Meta:
         model = Ledger

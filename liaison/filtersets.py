@@ -3,6 +3,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IntegerFilter
 from members.filtersets import OrgSubtreeFilter, person_search
 
 from .choices import ProblemStatus
@@ -72,7 +73,7 @@ class ProblemFilterSet(filters.FilterSet):
     """The problems visits found, by visit, status and the visit's day (the API's list)."""
 
     # An id, not a choice over every visit: a filter must not tell whether a visit outside the scope exists.
-    visit = filters.NumberFilter(label=_("调研走访"), field_name="visit_id")
+    visit = IntegerFilter(label=_("调研走访"), field_name="visit_id")
     status = filters.ChoiceFilter(label=_("整改状态"), choices=ProblemStatus.choices)
     visited_from = filters.DateFilter(label=_("走访日期自"), field_name="visit__visited_on", lookup_expr="gte")
     visited_to = filters.DateFilter(label=_("走访日期至"), field_name="visit__visited_on", lookup_expr="lte")

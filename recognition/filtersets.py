@@ -2,6 +2,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IntegerFilter, YearFilter
 from members.filtersets import OrgSubtreeFilter
 
 from .choices import COLLECTIVE, BrandLevel, BrandStatus, HonorKind, HonorLevel, ModelBranchStage
@@ -20,7 +21,7 @@ class BrandFilterSet(filters.FilterSet):
     level = filters.ChoiceFilter(label=_("层级"), choices=BrandLevel.choices)
     status = filters.MultipleChoiceFilter(label=_("状态"), choices=BrandStatus.choices)
     organization = OrgSubtreeFilter(label=_("建设组织(含下级)"))
-    year = filters.NumberFilter(label=_("年度"), method=lambda qs, name, value: _year_overlaps(qs, name, value))
+    year = YearFilter(label=_("年度"), method=lambda qs, name, value: _year_overlaps(qs, name, value))
 
     class Meta:
         model = BrandProject
@@ -29,7 +30,7 @@ class BrandFilterSet(filters.FilterSet):
 
 class BatchFilterSet(filters.FilterSet):
     organization = OrgSubtreeFilter(label=_("组织单位(含下级)"))
-    year = filters.NumberFilter(label=_("启动年度"), field_name="year")
+    year = YearFilter(label=_("启动年度"), field_name="year")
 
     class Meta:
         model = ModelBranchBatch
@@ -38,7 +39,7 @@ class BatchFilterSet(filters.FilterSet):
 
 class ModelBranchFilterSet(filters.FilterSet):
     # An id, not a choice over every batch: a filter must not tell whether a batch outside the scope exists.
-    batch = filters.NumberFilter(label=_("批次"), field_name="batch_id")
+    batch = IntegerFilter(label=_("批次"), field_name="batch_id")
     branch = OrgSubtreeFilter(label=_("党支部/党组织(含下级)"), path_field="branch__path")
     stage = filters.MultipleChoiceFilter(label=_("阶段"), choices=ModelBranchStage.choices)
 
@@ -51,7 +52,7 @@ class HonorFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("荣誉名称"), field_name="title", lookup_expr="icontains")
     kind = filters.ChoiceFilter(label=_("荣誉类别"), choices=HonorKind.choices)
     level = filters.ChoiceFilter(label=_("荣誉级别"), choices=HonorLevel.choices)
-    year = filters.NumberFilter(label=_("年度"), field_name="year")
+    year = YearFilter(label=_("年度"), field_name="year")
     organization = OrgSubtreeFilter(label=_("获奖组织(含下级)"))
     recipient = filters.ChoiceFilter(label=_("集体/个人"), method="filter_recipient",
                                      choices=[("collective", _("集体")), ("individual", _("个人"))])
@@ -71,7 +72,7 @@ class HonorFilterSet(filters.FilterSet):
 
 class RoleModelFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("姓名"), field_name="person__name", lookup_expr="icontains")
-    year = filters.NumberFilter(label=_("选树年度"), field_name="year")
+    year = YearFilter(label=_("选树年度"), field_name="year")
     organization = OrgSubtreeFilter(label=_("所在党组织(含下级)"))
 
     class Meta:

@@ -3,6 +3,7 @@ the list page)."""
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IntegerFilter
 from members.filtersets import OrgSubtreeFilter
 
 from ..models import BranchOpinion
@@ -12,7 +13,7 @@ class BranchOpinionFilterSet(filters.FilterSet):
     pending = filters.BooleanFilter(label=_("待提出意见"), method="filter_pending",
                                     help_text=_("默认 true：只列待提出的；false：只列已提出的"))
     branch = OrgSubtreeFilter(label=_("党支部(含下级)"), path_field="branch__path")
-    matter = filters.NumberFilter(label=_("事项编号"), field_name="matter_id")
+    matter = IntegerFilter(label=_("事项编号"), field_name="matter_id")
 
     class Meta:
         model = BranchOpinion
