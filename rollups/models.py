@@ -5,15 +5,11 @@ from django.utils.translation import pgettext_lazy
 from orgs.models import Organization
 
 
-class Rollup(models.Model):
-    """One figure's count for one organisation and calendar year, kept by rollups.maintain.
-
-    `own` counts the records of the organisation itself; `total` counts its whole current subtree, so a
-    figure at any level is one row (rollups.read corrects for moves after the figure's as-of day).
-    `key` is "<figure code>:<measure>". Derived data: `rebuild_rollups` rewrites it from the records and
-    `check_rollups` compares it with a recount. Not scoped: read only through rollups.read, which
-    checks that the user sees the whole subtree the row sums.
-    """
+class Cells(models.Model):
+    """One organisation's cell of one measure in one calendar year: `own` counts the organisation's own
+    records, `total` its whole current subtree, so a figure at any level is one row (rollups.read corrects
+    for moves after the figure's as-of day). `key` is "<figure code>:<measure>". Derived data, not scoped:
+    read only through rollups.read, which checks that the user sees the whole subtree the row sums."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
                                      verbose_name=_("党组织"))
@@ -21,35 +17,32 @@ class Rollup(models.Model):
     key = models.CharField(_("指标"), max_length=100)
     own = models.BigIntegerField(_("本组织"), default=0)
     total = models.BigIntegerField(_("含下级"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year} {self.key} {self.own}/{self.total}"
+
+
+class Rollup(Cells):
+    """Counts over a period (meetings held in a year), kept by rollups.maintain; `rebuild_rollups` rewrites
+    them from the records and `check_rollups` compares them with a recount."""
 
     class Meta:
         verbose_name = _("统计汇总")
         verbose_name_plural = pgettext_lazy("plural", "统计汇总")
         constraints = [models.UniqueConstraint(fields=["organization", "year", "key"], name="rollup_cell_unique")]
 
-    def __str__(self):
-        return f"{self.organization_id} {self.year} {self.key} {self.own}/{self.total}"
 
-
-class StockRollup(models.Model):
-    """A count taken on a day rather than over a period (members on 31 December), kept as Rollup is: `own`
-    for the organisation, `total` for its current subtree, one row per organisation, year and measure.
-    Its own table, so that the flow roll-ups' bulk rebuild and check never see it (rollups.stocks)."""
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
-                                     verbose_name=_("党组织"))
-    year = models.PositiveSmallIntegerField(_("年度"))
-    key = models.CharField(_("指标"), max_length=100)
-    own = models.BigIntegerField(_("本组织"), default=0)
-    total = models.BigIntegerField(_("含下级"), default=0)
+class StockRollup(Cells):
+    """Counts taken on a day (members on 31 December), kept by rollups.stocks. Its own table, so that the
+    flow roll-ups' bulk rebuild and check never see it."""
 
     class Meta:
         verbose_name = _("存量汇总")
         verbose_name_plural = pgettext_lazy("plural", "存量汇总")
         constraints = [models.UniqueConstraint(fields=["organization", "year", "key"], name="stock_cell_unique")]
-
-    def __str__(self):
-        return f"{self.organization_id} {self.year} {self.key} {self.own}/{self.total}"
 
 
 class StockYear(models.Model):
