@@ -23,6 +23,7 @@ from core import rules
 from core.figures import Period
 from core.scoping import path_range
 from members.models import CommitteeSeat
+from orgs.models import Organization
 
 from .choices import Kind, Status
 from .models import Meeting
@@ -311,3 +312,12 @@ def percent(satisfied, missing):
 def rate(entries, kind, as_of):
     """The compliance rate of one rule, in %: satisfied / due periods, None when none was due yet."""
     return percent(*tally(entries, kind, as_of))
+
+
+def verdicts(org_ids, year):
+    """{(organization id, kind): (satisfied, missing)} of the organisations given, for the year's periods
+    judged on 31 December, when all have closed (what a year's rate counts on any day after it)."""
+    as_of = date(year, 12, 31)
+    entries = report(Organization.objects.filter(pk__in=org_ids), year, as_of)
+    return {(entry.organization.pk, row.kind): tally([entry], row.kind, as_of)
+            for entry in entries for row in entry.rows}

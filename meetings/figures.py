@@ -8,12 +8,16 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.figures import registry
+from core.models import RuleVersion
+from core.scoping import path_range
+from members.models import CommitteeSeat
 from orgs.history import subtree_q
 from orgs.models import Organization
+from rollups.computed import ComputedSource
 from rollups.specs import BELOW, OWN, Rollup, Source, count
 
 from .choices import Kind, Status
-from .compliance import APPLIES_TO, RULE_KINDS, RuleBook, percent, report, tally
+from .compliance import APPLIES_TO, BOUND_ORG_KINDS, RULE_KINDS, RuleBook, percent, report, rule_key, tally, verdicts
 from .models import Attendance, Meeting
 
 SECTION = "political"  # 政治引领: study and organisational life
@@ -140,14 +144,77 @@ def compliance_gaps(orgs):
     return _tally(orgs)[1]
 
 
+# The roll-up behind both: each organisation's satisfied and missed periods of each rule, judged on
+# 31 December (rollups.computed), so a closed year's rate at the top of a province is one row, not a
+# judgement of every branch's every period. The inputs of a verdict are the held meetings of the rule
+# kinds, the committee seats (a branch without a committee owes no committee meeting), the organisation's
+# kind and dates, and the rule versions (scoped by path, so a move may change them).
+
+def _cells(kind):
+    return f"meetings.compliance.{kind}"
+
+
+def _judged(org_ids, year):
+    return {(org_id, f"{_cells(kind)}:{measure}"): n for (org_id, kind), counts in verdicts(org_ids, year).items()
+            for measure, n in zip(("satisfied", "missing"), counts, strict=True)}
+
+
+def _meeting_facts(meeting):
+    if meeting.status != Status.HELD or meeting.kind not in RULE_KINDS or not meeting.held_on:
+        return set()
+    year = meeting.held_on.year
+    return {(meeting.organization_id, year, year, meeting.kind, meeting.held_on.month)}
+
+
+def _seat_facts(seat):
+    return {(seat.organization_id, seat.started_on.year, None, seat.started_on, seat.ended_on)}
+
+
+def _org_facts(org):
+    return {(org.pk, None, None, org.kind, org.established_on, org.dissolved_on)}
+
+
+RULE_KEYS = [rule_key(k) for k in RULE_KINDS]
+
+
+def _rule_first_year(version):
+    return version.effective_from.year if version.key in RULE_KEYS else None
+
+
+def _bound_orgs():
+    return Organization.objects.filter(kind__in=sorted(BOUND_ORG_KINDS))
+
+
+def _moved(path):
+    """A rule version for a subtree makes a verdict depend on where the organisation sits."""
+    if not RuleVersion.objects.filter(key__in=RULE_KEYS).exclude(scope_path="").exists():
+        return []
+    lo, hi = path_range(path)
+    return list(_bound_orgs().filter(path__gte=lo, path__lt=hi).values_list("pk", flat=True))
+
+
+COMPLIANCE = ComputedSource(
+    "meetings.compliance", Organization, count=_judged, orgs=_bound_orgs,
+    keys=tuple(f"{_cells(k)}:{m}" for k in RULE_KINDS for m in ("satisfied", "missing")),
+    follows=((Meeting, _meeting_facts), (CommitteeSeat, _seat_facts), (Organization, _org_facts)),
+    invalidated_by=((RuleVersion, _rule_first_year),), moved=_moved)
+
+
+def _compliance_rollup(kind, combine):
+    return Rollup(COMPLIANCE, {"satisfied": Q(), "missing": Q()}, combine=combine, cells=_cells(kind))
+
+
 for _kind in RULE_KINDS:
     registry.register(f"meetings.compliance.{_kind.value}", format_lazy(_("{kind}按期召开率"), kind=_kind.label),
                       "%", SECTION, Organization,
                       _("应召开该类会议的组织中，已到期的各期（月、季度或年度）召开了该类会议的比例"),
-                      aggregate=compliance_rate)(_compliance_builder(_kind))
+                      aggregate=compliance_rate,
+                      rollup=_compliance_rollup(_kind, lambda v: percent(v["satisfied"], v["missing"])))(
+        _compliance_builder(_kind))
 
     # The gaps behind the rate (the dashboard's "组织生活缺失情况", linked to the calendar).
     registry.register(f"meetings.compliance_gaps.{_kind.value}", format_lazy(_("{kind}缺失期数"), kind=_kind.label),
                       _("期"), SECTION, Organization,
                       _("应召开该类会议的组织中，已到期而未召开该类会议的期数（每个组织每期计一次）"),
-                      aggregate=compliance_gaps)(_compliance_builder(_kind))
+                      aggregate=compliance_gaps, rollup=_compliance_rollup(_kind, lambda v: v["missing"]))(
+        _compliance_builder(_kind))

@@ -9,10 +9,11 @@ class RollupsConfig(AppConfig):
     def ready(self):
         from core import demo
 
-        from . import receivers, stocks
+        from . import computed, receivers, stocks
 
         receivers.connect()
         stocks.connect()
+        computed.connect()
 
         # Last in INSTALLED_APPS, so the demo's bulk-loaded records are summed after every builder ran.
         demo.register("rollups.demo.build")

@@ -45,9 +45,19 @@ class StockRollup(Cells):
         constraints = [models.UniqueConstraint(fields=["organization", "year", "key"], name="stock_cell_unique")]
 
 
+class ComputedRollup(Cells):
+    """Values a rule judges per organisation (meeting periods satisfied or missed), kept by rollups.computed;
+    its own table for the same reason as the stocks'."""
+
+    class Meta:
+        verbose_name = _("评判汇总")
+        verbose_name_plural = pgettext_lazy("plural", "评判汇总")
+        constraints = [models.UniqueConstraint(fields=["organization", "year", "key"], name="computed_cell_unique")]
+
+
 class StockYear(models.Model):
-    """A year whose stock cells are complete (written by rebuild). A year without this row, such as a new
-    year before the roll-ups were rebuilt, is answered from the records."""
+    """A year whose stock (or computed) cells are complete (written by rebuild). A year without this row,
+    such as a new year before the roll-ups were rebuilt, is answered from the records."""
 
     group = models.CharField(_("分组"), max_length=40)
     year = models.PositiveSmallIntegerField(_("年度"))

@@ -44,8 +44,10 @@ def value(spec, user, org, period, as_of):
     if not _is_year(period) or not _sees(user, spec.source.model, org):
         return NOT_APPLICABLE
     table = getattr(spec.source, "table", Rollup)
-    # A stock is kept as of each year's last day, for the years rebuilt (rollups.stocks).
-    if table is not Rollup and (as_of != period.end or not spec.source.built(period.start.year)):
+    # Stocks and verdicts are kept as of each year's last day, for the years rebuilt (rollups.stocks,
+    # rollups.computed); a verdict, once every period has closed, holds on any later day too.
+    if table is not Rollup and (as_of < period.end or not spec.source.built(period.start.year) or (
+            as_of > period.end and not getattr(spec.source, "final_at_year_end", False))):
         return NOT_APPLICABLE
     keys = [spec.key(name) for name in spec.measures]
     rows = {key: (own, total) for key, own, total in table.objects.filter(

@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from orgs.signals import after_move
 
 from .maintain import ancestors, specs, touch
-from .models import Rollup, StockRollup
+from .models import ComputedRollup, Rollup, StockRollup
 
 
 def _cell(source, pk):
@@ -44,7 +44,7 @@ def connect():
 @receiver(after_move)
 def carry_totals(sender, organization, old_prefix, new_prefix, **kwargs):
     old_line, new_line = ancestors(old_prefix)[:-1], ancestors(new_prefix)[:-1]
-    for table in (Rollup, StockRollup):
+    for table in (Rollup, StockRollup, ComputedRollup):
         moved = list(table.objects.filter(organization_id=organization.pk).exclude(total=0)
                      .values_list("year", "key", "total"))
         table.objects.bulk_create([table(organization_id=pk, year=y, key=k) for pk in new_line for y, k, _ in moved],

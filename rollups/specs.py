@@ -39,9 +39,10 @@ class Rollup:
     reach: str = SUBTREE  # subtree (the builder's subtree on the as-of day), own (organisation=org), below
     combine: Callable = _single  # {measure: count} -> the figure's value
     code: str = ""  # set by the figures registry
+    cells: str = ""  # where figures share cells (a rate and its gaps), their common key prefix; else the code
 
     def key(self, measure):
-        return f"{self.code}:{measure}"
+        return f"{self.cells or self.code}:{measure}"
 
     def value(self, user, org, period, as_of):
         from .read import value

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from rollups import stocks
+from rollups import computed, stocks
 from rollups.maintain import differences
 
 
@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--show", type=int, default=20, help="最多列出多少处差异")
 
     def handle(self, *args, show, **options):
-        wrong = differences() + stocks.differences()
+        wrong = differences() + stocks.differences() + computed.differences()
         for org_id, year, key, have, want in wrong[:show]:
             self.stdout.write(f"组织 {org_id} {year} {key}：表中 本级/含下级 {have[0]}/{have[1]}，"
                               f"重新计数 {want[0]}/{want[1]}")

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from rollups import stocks
+from rollups import computed, stocks
 from rollups.maintain import rebuild
 
 
@@ -16,4 +16,8 @@ class Command(BaseCommand):
         start = time.monotonic()
         rows = stocks.rebuild()
         self.stdout.write(f"存量汇总（近 {stocks.STOCK_YEARS} 年）已重建：{rows} 行，"
+                          f"用时 {time.monotonic() - start:.1f} 秒")
+        start = time.monotonic()
+        rows = computed.rebuild()
+        self.stdout.write(f"评判汇总（会议按期召开，近 {stocks.STOCK_YEARS} 年）已重建：{rows} 行，"
                           f"用时 {time.monotonic() - start:.1f} 秒")

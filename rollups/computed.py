@@ -1,0 +1,180 @@
+"""Computed roll-ups: values a rule judges per organisation and year (meeting periods satisfied or missed),
+computed in Python by the app that owns the rule, not counted in SQL.
+
+A cell (organisation, year) holds the organisation's own values judged as on 31 December of that year, when
+every period of the year has closed, and the total of its current subtree, for the last STOCK_YEARS years
+(StockYear marks the years built). A figure asked as of that day or later reads them; earlier in the year,
+or for a year not built, its builder runs. A write that changes a verdict recomputes the organisation's cells
+for the years it spans (`follows`); the differences go up the tree as for the flow roll-ups. A change that
+can reach any number of organisations at once (a rule version) marks the years it affects not built: they
+are answered from the records until `rebuild_rollups` runs (a nightly job, README).
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from core.figures import registry
+from orgs.models import Organization
+from orgs.signals import after_move
+
+from . import maintain
+from .models import ComputedRollup, StockYear
+from .stocks import STOCK_YEARS
+
+CHUNK = 2000  # organisations judged per call on a rebuild (SQLite's parameter limit; memory)
+
+
+@dataclass(frozen=True)
+class ComputedSource:
+    """`count(org_ids, year)`: {(organisation id, key): value} of the organisations given, judged as on
+    31 December of `year`; `keys` every key it may give (a key it leaves out is 0); `orgs` the organisations
+    it may give values for (a rebuild judges these). `follows`: (model, facts(instance) -> {(organisation
+    id, first year or None, last year or None, *facts)}): a write whose facts changed recomputes those
+    organisations' cells in those years. `invalidated_by`: (model, first_year(instance)): a write after
+    which every cell from that year on may be wrong (None: the write changes no verdict).
+    `moved(path)`: the ids of the organisations a move to `path` may change verdicts of (beyond carrying the totals)."""
+
+    group: str
+    model: type
+    count: object = field(hash=False, compare=False)
+    keys: tuple = field(hash=False, compare=False)
+    orgs: object = field(hash=False, compare=False)
+    follows: tuple = field(default=(), hash=False, compare=False)
+    invalidated_by: tuple = field(default=(), hash=False, compare=False)
+    moved: object = field(default=None, hash=False, compare=False)
+    table = ComputedRollup
+    final_at_year_end = True  # a verdict on 31 December holds on any later day (rollups.read)
+
+    def built(self, year):
+        return StockYear.objects.filter(group=self.group, year=year).exists()
+
+
+def sources():
+    return list({f.rollup.source for f in registry.all()
+                 if f.rollup is not None and isinstance(f.rollup.source, ComputedSource)})
+
+
+def _window(today=None):
+    this_year = (today or date.today()).year
+    return list(range(this_year - STOCK_YEARS + 1, this_year + 1))
+
+
+def touch(source, spans):
+    """Recompute the cells of the (organisation id, first year or None, last year or None) spans, in the
+    built years, and carry the differences up the tree."""
+    built = set(StockYear.objects.filter(group=source.group).values_list("year", flat=True))
+    by_year = defaultdict(set)
+    for org_id, first, last in spans:
+        for year in built:
+            if org_id and (first is None or year >= first) and (last is None or year <= last):
+                by_year[year].add(org_id)
+    if not by_year:
+        return
+    with transaction.atomic():
+        for year in sorted(by_year):
+            maintain.lock(source.group, year)
+        for year, org_ids in sorted(by_year.items()):
+            counted = source.count(sorted(org_ids), year)
+            for org_id in sorted(org_ids):
+                maintain._apply(org_id, year, {key: counted.get((org_id, key), 0) for key in source.keys},
+                                model=ComputedRollup)
+
+
+def expected(years):
+    """{(org id, year, key): [own, total]} computed afresh for `years`."""
+    paths = dict(Organization.objects.values_list("id", "path"))
+    cells = defaultdict(lambda: [0, 0])
+    for source in sources():
+        ids = list(source.orgs().order_by("pk").values_list("pk", flat=True))
+        for year in years:
+            for start in range(0, len(ids), CHUNK):
+                for (org_id, key), n in source.count(ids[start:start + CHUNK], year).items():
+                    if not n:
+                        continue
+                    cells[org_id, year, key][0] = n
+                    for pk in maintain.ancestors(paths[org_id]):
+                        cells[pk, year, key][1] += n
+    return cells
+
+
+def rebuild(today=None):
+    """Rewrite the table for the last STOCK_YEARS years and mark them built."""
+    years = _window(today)
+    cells = expected(years)
+    groups = {s.group for s in sources()}
+    with transaction.atomic():
+        ComputedRollup.objects.all().delete()
+        StockYear.objects.filter(group__in=groups).delete()
+        ComputedRollup.objects.bulk_create(
+            [ComputedRollup(organization_id=o, year=y, key=k, own=own, total=total)
+             for (o, y, k), (own, total) in cells.items()], batch_size=5000)
+        StockYear.objects.bulk_create([StockYear(group=g, year=y) for g in groups for y in years])
+    return len(cells)
+
+
+def differences():
+    """As maintain.differences, for the built years of the computed table."""
+    years = sorted(set(StockYear.objects.filter(group__in={s.group for s in sources()})
+                       .values_list("year", flat=True)))
+    want = expected(years)
+    have = {(o, y, k): (own, total) for o, y, k, own, total in ComputedRollup.objects.filter(year__in=years)
+            .values_list("organization_id", "year", "key", "own", "total")}
+    wrong = []
+    for cell in want.keys() | have.keys():
+        w, h = tuple(want.get(cell, (0, 0))), have.get(cell, (0, 0))
+        if w != h:
+            wrong.append((*cell, h, w))
+    return sorted(wrong)
+
+
+def _invalidate(source, first_year):
+    if first_year is not None:
+        StockYear.objects.filter(group=source.group, year__gte=first_year).delete()
+
+
+def connect():
+    """Every write a computed source follows recomputes the cells it touched, before and after; a write
+    that invalidates it unmarks the years; a move recomputes what the source says it may change."""
+    for source in sources():
+        for model, facts in source.follows:
+            def before(sender, instance, facts=facts, **kwargs):
+                old = type(instance).objects.filter(pk=instance.pk).first() if instance.pk is not None else None
+                instance._computed_facts = set(facts(old)) if old else set()
+
+            def after(sender, instance, source=source, facts=facts, deleted=False, **kwargs):
+                old = getattr(instance, "_computed_facts", set())
+                new = set() if deleted else set(facts(instance))
+                if old != new:  # an edit that leaves every verdict's inputs alone costs nothing more
+                    touch(source, [fact[:3] for fact in old ^ new])
+
+            def after_delete(sender, instance, after=after, **kwargs):
+                after(sender, instance, deleted=True)
+
+            uid = f"rollups.computed:{source.group}:{model._meta.label_lower}"
+            pre_save.connect(before, sender=model, weak=False, dispatch_uid=uid + ":pre_save")
+            pre_delete.connect(before, sender=model, weak=False, dispatch_uid=uid + ":pre_delete")
+            post_save.connect(after, sender=model, weak=False, dispatch_uid=uid + ":post_save")
+            post_delete.connect(after_delete, sender=model, weak=False, dispatch_uid=uid + ":post_delete")
+        for model, first_year in source.invalidated_by:
+            def invalidate_old(sender, instance, source=source, first_year=first_year, **kwargs):
+                old = type(instance).objects.filter(pk=instance.pk).first() if instance.pk is not None else None
+                if old is not None:  # an edit may move the effective date later: the years it left change too
+                    _invalidate(source, first_year(old))
+
+            def invalidate(sender, instance, source=source, first_year=first_year, **kwargs):
+                _invalidate(source, first_year(instance))
+
+            uid = f"rollups.computed:{source.group}:{model._meta.label_lower}:invalidate"
+            pre_save.connect(invalidate_old, sender=model, weak=False, dispatch_uid=uid + ":pre_save")
+            post_save.connect(invalidate, sender=model, weak=False, dispatch_uid=uid + ":post_save")
+            post_delete.connect(invalidate, sender=model, weak=False, dispatch_uid=uid + ":post_delete")
+
+    def recompute_moved(sender, new_prefix, **kwargs):
+        for source in sources():
+            if source.moved is not None:
+                touch(source, [(pk, None, None) for pk in source.moved(new_prefix)])
+
+    after_move.connect(recompute_moved, weak=False, dispatch_uid="rollups.computed:after_move")
