@@ -103,9 +103,14 @@ def expected(years):
 def rebuild(today=None):
     """Rewrite the table for the last STOCK_YEARS years and mark them built."""
     years = _window(today)
-    cells = expected(years)
     groups = {s.group for s in sources()}
     with transaction.atomic():
+        # Writers wait (touch takes the same locks): one recomputing a cell between this count and the
+        # write below would have its change overwritten.
+        for group in sorted(groups):
+            for year in years:
+                maintain.lock(group, year)
+        cells = expected(years)
         ComputedRollup.objects.all().delete()
         StockYear.objects.filter(group__in=groups).delete()
         ComputedRollup.objects.bulk_create(
