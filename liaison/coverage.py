@@ -35,22 +35,28 @@ def percent(covered, total):
 
 # --- populations ---------------------------------------------------------------------------------------
 
+def existing(qs, start, end):
+    """The branches of `qs` (an Organization queryset) that existed on some day from `start` to `end`."""
+    return qs.filter(kind=Kind.BRANCH).filter(Q(established_on__isnull=True) | Q(established_on__lte=end),
+                                              Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=start))
+
+
 def branches_on(qs, org, day):
     """Branches (an Organization queryset) in `org`'s subtree on `day`, existing that day."""
-    return qs.filter(subtree_q(org, day, "id"), kind=Kind.BRANCH).filter(
-        Q(established_on__isnull=True) | Q(established_on__lte=day),
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+    return existing(qs.filter(subtree_q(org, day, "id")), day, day)
 
 
 def branches_during(qs, org, period, as_of):
     """Branches in the subtree (as of `as_of`) that existed on some day of `period`."""
-    return qs.filter(subtree_q(org, as_of, "id"), kind=Kind.BRANCH).filter(
-        Q(established_on__isnull=True) | Q(established_on__lte=period.end),
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.start))
+    return existing(qs.filter(subtree_q(org, as_of, "id")), period.start, period.end)
+
+
+def teacher_led(branches):
+    return branches.filter(composition__in=sorted(TEACHER_LED))
 
 
 def teacher_branches_on(qs, org, day):
-    return branches_on(qs, org, day).filter(composition__in=sorted(TEACHER_LED))
+    return teacher_led(branches_on(qs, org, day))
 
 
 def leaders_on(membership_qs, org, day):

@@ -4,19 +4,26 @@ The populations (branches on a day or during a period, leaders on a day) and wha
 liaison.coverage, the module the coverage page reads, so a figure and the page's rule are one computation.
 A rate's records are its whole population, each annotated `covered` and listed gaps first; its value is
 the covered share in %. The subtree is taken on the tree as it was on the as-of date (orgs.history)."""
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from datetime import date
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from core.figures import registry
+from core.figures import Period, registry
 from ledgers.choices import TaskStatus
-from members.models import Membership
+from members.choices import MEMBER_STATUSES
+from members.figures import MEMBERS, status_on
+from members.models import CommitteeSeat, Membership
 from orgs.history import subtree_q
 from orgs.models import Organization
-from rollups.specs import Source, count
+from rollups.computed import ComputedSource
+from rollups.specs import Rollup, Source, count
+from rollups.stocks import StockSource
 
 from . import coverage
 from .choices import ProblemStatus
-from .models import BranchVisit, Problem
+from .models import BranchVisit, Liaison, Problem
 
 SECTION = "grassroots"
 
@@ -37,18 +44,109 @@ def mark(population, covered):
     return population.annotate(covered=flag).order_by("covered", *population.model._meta.ordering)
 
 
+# The branch coverage rates are rolled up (rollups/computed.py): each branch counts in its own cell, once in
+# the population and, when covered, once among the covered. Who liaises with a branch and who is its
+# secretary are taken on 31 December, so those two rates are read for that day only; a year's visits
+# hold on any later day.
+def _flags(code, population, covered):
+    hit = set(covered.values_list("pk", flat=True))
+    cells = {}
+    for pk in population.values_list("pk", flat=True):
+        cells[pk, f"{code}:total"], cells[pk, f"{code}:covered"] = 1, int(pk in hit)
+    return cells
+
+
+def _on_year_end(org_ids, year):
+    day = date(year, 12, 31)
+    branches = coverage.existing(Organization.objects.filter(pk__in=org_ids), day, day)
+    teachers = coverage.teacher_led(branches)
+    return {**_flags("liaison.branch_coverage", branches, coverage.with_liaison(branches, day)),
+            **_flags("liaison.dual_leader_coverage", teachers, coverage.with_dual_leader(teachers, day))}
+
+
+def _in_year(org_ids, year):
+    period = Period.year(year)
+    branches = coverage.existing(Organization.objects.filter(pk__in=org_ids), period.start, period.end)
+    return _flags("liaison.visit_coverage", branches, coverage.visited(branches, period))
+
+
+def _branch_facts(org):
+    return {(org.pk, None, None, org.kind, org.composition, org.established_on, org.dissolved_on)}
+
+
+def _liaison_facts(liaison):
+    return {(liaison.branch_id, liaison.valid_from.year, None, liaison.valid_from, liaison.valid_to)}
+
+
+def _seat_facts(seat):
+    return {(seat.organization_id, seat.started_on.year, None, seat.post, seat.started_on, seat.ended_on,
+             seat.is_dual_leader)}
+
+
+def _visit_facts(visit):
+    return {(visit.branch_id, visit.visited_on.year, visit.visited_on.year)}
+
+
+def _branches():
+    return Organization.objects.filter(kind="branch")
+
+
+def _keys(*codes):
+    return tuple(f"{code}:{m}" for code in codes for m in ("total", "covered"))
+
+
+COVERED_ON_YEAR_END = ComputedSource(
+    "liaison.coverage", Organization, count=_on_year_end, orgs=_branches, final_at_year_end=False,
+    keys=_keys("liaison.branch_coverage", "liaison.dual_leader_coverage"),
+    follows=((Organization, _branch_facts), (Liaison, _liaison_facts), (CommitteeSeat, _seat_facts)))
+VISITED_IN_YEAR = ComputedSource(
+    "liaison.visited", Organization, count=_in_year, orgs=_branches, keys=_keys("liaison.visit_coverage"),
+    follows=((Organization, _branch_facts), (BranchVisit, _visit_facts)))
+
+
+def _rate(source):
+    return Rollup(source, {"total": Q(), "covered": Q()},
+                  combine=lambda v: coverage.percent(v["covered"], v["total"]))
+
+
 @registry.register("liaison.branch_coverage", _("党支部联系领导覆盖率"), "%", SECTION, Organization,
                    _("统计日本组织及下级的党支部中，有联系领导（一对一联系在当日有效）的比例；明细中未覆盖的党支部排在最前"),
-                   aggregate=covered_rate)
+                   aggregate=covered_rate, rollup=_rate(COVERED_ON_YEAR_END))
 def branch_coverage(qs, org, period, as_of):
     branches = coverage.branches_on(qs, org, as_of)
     return mark(branches, coverage.with_liaison(branches, as_of))
 
 
+# The leaders and the covered ones among them, a stock on 31 December (rollups/stocks.py) over the same
+# memberships as the membership counts: it follows what they follow, and a liaison from its first day on
+# (its leader's memberships from then, wherever they are).
+def _liaison_cells(liaison):
+    rows = Membership.objects.filter(person_id=liaison.leader_id).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=liaison.valid_from))
+    return [(org_id, max(start, liaison.valid_from)) for org_id, start in
+            rows.values_list("organization_id", "valid_from")]
+
+
+def _branches_led(day):
+    """The number of branches the membership's person liaises with on `day`."""
+    led = (Liaison.objects.on(day).filter(leader_id=OuterRef("person_id")).order_by()
+           .values("leader_id").annotate(n=Count("pk")).values("n")[:1])
+    return Coalesce(Subquery(led, output_field=IntegerField()), 0)
+
+
+LEADERS = StockSource(
+    "liaison.leaders", Membership, "organization",
+    records=lambda day: Membership.objects.on(day).annotate(status_then=status_on(day), led=_branches_led(day)),
+    follows=(*MEMBERS.follows, (Liaison, _liaison_cells)))
+_LEADER = Q(status_then__in=sorted(MEMBER_STATUSES), person__cadre_level__in=coverage.LEADER_LEVELS)
+
+
 @registry.register("liaison.leader_coverage", _("中层及以上党员领导人员一对一联系党支部覆盖率"), "%", SECTION,
                    Membership,
                    _("统计日组织关系在本组织及下级的中层及以上党员领导人员中，恰好联系一个党支部的比例（未联系或同时联系多个的"
-                     "均为未覆盖，排在最前）"), aggregate=covered_rate)
+                     "均为未覆盖，排在最前）"), aggregate=covered_rate,
+                   rollup=Rollup(LEADERS, {"total": _LEADER, "covered": _LEADER & Q(led=1)},
+                                 combine=lambda v: coverage.percent(v["covered"], v["total"])))
 def leader_coverage(qs, org, period, as_of):
     leaders = coverage.leaders_on(qs, org, as_of)
     return mark(leaders, coverage.leaders_with_one_branch(leaders, as_of))
@@ -56,21 +154,23 @@ def leader_coverage(qs, org, period, as_of):
 
 @registry.register("liaison.dual_leader_coverage", _("教师党支部书记“双带头人”覆盖率"), "%", SECTION, Organization,
                    _("统计日本组织及下级的教师党支部（含师生联合支部）中，在任书记为“双带头人”的比例；没有在任书记的"
-                     "计为未覆盖"), aggregate=covered_rate)
+                     "计为未覆盖"), aggregate=covered_rate, rollup=_rate(COVERED_ON_YEAR_END))
 def dual_leader_coverage(qs, org, period, as_of):
     branches = coverage.teacher_branches_on(qs, org, as_of)
     return mark(branches, coverage.with_dual_leader(branches, as_of))
 
 
 @registry.register("liaison.branches_visited", _("党员领导深入调研走访的党支部"), _("个"), SECTION, Organization,
-                   _("期内存在的本组织及下级党支部中，期内有领导调研走访（问诊把脉）记录的党支部数"))
+                   _("期内存在的本组织及下级党支部中，期内有领导调研走访（问诊把脉）记录的党支部数"),
+                   rollup=Rollup(VISITED_IN_YEAR, {"covered": Q()}, combine=lambda v: v["covered"],
+                                 cells="liaison.visit_coverage"))
 def branches_visited(qs, org, period, as_of):
     return coverage.visited(coverage.branches_during(qs, org, period, as_of), period)
 
 
 @registry.register("liaison.visit_coverage", _("党支部调研走访覆盖率"), "%", SECTION, Organization,
                    _("期内存在的本组织及下级党支部中，期内有领导调研走访记录的比例；明细中未走访的党支部排在最前"),
-                   aggregate=covered_rate)
+                   aggregate=covered_rate, rollup=_rate(VISITED_IN_YEAR))
 def visit_coverage(qs, org, period, as_of):
     branches = coverage.branches_during(qs, org, period, as_of)
     return mark(branches, coverage.visited(branches, period))

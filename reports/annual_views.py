@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from core.excel import XLSX_TYPE
 from orgs.models import Organization
+from rollups import read as rollups_read
 
 from . import annual, export_pdf, export_xlsx, narrative
 
@@ -72,7 +73,8 @@ class AnnualMixin(LoginRequiredMixin):
 
     def report(self):
         org, year, as_of, error = self.resolve()
-        return annual.build(self.request.user, org, year, as_of), error
+        with rollups_read.memo():
+            return annual.build(self.request.user, org, year, as_of), error
 
     def can_export(self, org):
         return Organization.objects.restrict(self.request.user, "export").filter(pk=org.pk).exists()

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.figure_views import FigureMixin
+from rollups import read as rollups_read
 
 from . import charts
 
@@ -38,7 +39,8 @@ class DashboardMixin(FigureMixin):
         as_of = self.as_of()
         if self.request.GET.get("as_of", "").strip() and as_of is None:
             raise Http404(_("未找到该记录"))
-        return charts.build(self.request.user, org, year, self.organizations(), as_of)
+        with rollups_read.memo():
+            return charts.build(self.request.user, org, year, self.organizations(), as_of)
 
 
 class DashboardView(DashboardMixin, TemplateView):

@@ -45,8 +45,10 @@ class ComputedSource:
     follows: tuple = field(default=(), hash=False, compare=False)
     invalidated_by: tuple = field(default=(), hash=False, compare=False)
     moved: object = field(default=None, hash=False, compare=False)
+    # Whether the value judged on 31 December holds on any later day too (a verdict on the year's periods,
+    # the year's visits), or only on that day (who liaises with a branch then): rollups.read.
+    final_at_year_end: bool = field(default=True, hash=False, compare=False)
     table = ComputedRollup
-    final_at_year_end = True  # a verdict on 31 December holds on any later day (rollups.read)
 
     def built(self, year):
         return StockYear.objects.filter(group=self.group, year=year).exists()

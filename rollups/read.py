@@ -6,6 +6,8 @@ out of the sum where they have joined the subtree since, and put back where they
 organisations change place, so this is one small query; when the node itself moved, or too many changed,
 the builder runs instead.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.db.models import Q
@@ -18,6 +20,28 @@ from .models import Rollup
 from .specs import BELOW, OWN
 
 MAX_CHANGED = 500  # organisations changed since the as-of day beyond which the builder is as quick
+
+_memo = ContextVar("rollups_read_memo", default=None)
+
+
+@contextmanager
+def memo():
+    """Within the block (a page that computes dozens of figures), what they all ask and that does not change
+    between them is read once: the organisations changed since an as-of day, whether a year is built."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _remembered(key, compute):
+    cache = _memo.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def _sees(user, model, org):
@@ -41,13 +65,17 @@ def _changed_since(as_of):
 
 
 def value(spec, user, org, period, as_of):
-    if not _is_year(period) or not _sees(user, spec.source.model, org):
+    if not _is_year(period):
         return NOT_APPLICABLE
     table = getattr(spec.source, "table", Rollup)
     # Stocks and verdicts are kept as of each year's last day, for the years rebuilt (rollups.stocks,
     # rollups.computed); a verdict, once every period has closed, holds on any later day too.
-    if table is not Rollup and (as_of < period.end or not spec.source.built(period.start.year) or (
+    year = period.start.year
+    if table is not Rollup and (as_of < period.end or not _remembered(
+            ("built", spec.source.group, year), lambda: spec.source.built(year)) or (
             as_of > period.end and not getattr(spec.source, "final_at_year_end", False))):
+        return NOT_APPLICABLE
+    if not _sees(user, spec.source.model, org):
         return NOT_APPLICABLE
     keys = [spec.key(name) for name in spec.measures]
     rows = {key: (own, total) for key, own, total in table.objects.filter(
@@ -56,7 +84,7 @@ def value(spec, user, org, period, as_of):
     if spec.reach == OWN:  # the builder asks for organisation=org, whatever the tree
         return spec.combine(_by_measure(spec, own))
     total = {key: rows.get(key, (0, 0))[1] for key in keys}
-    changed = _changed_since(as_of)
+    changed = _remembered(("changed", as_of), lambda: _changed_since(as_of))
     if changed:
         if org.pk in changed or len(changed) > MAX_CHANGED:
             return NOT_APPLICABLE
