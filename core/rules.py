@@ -84,6 +84,11 @@ class RuleBook:
         self._rows = defaultdict(list)
         for row in RuleVersion.objects.filter(key__in=list(keys)).order_by("-effective_from"):
             self._rows[row.key].append(row)
+        self.memo = {}  # for callers: what they derive from these rules, worked out once
+
+    def uniform(self, key):
+        """Whether the key has the same value everywhere on any day (no version scoped to a subtree)."""
+        return not any(row.scope_path for row in self._rows.get(key, ()))
 
     def value(self, key, on_date, scope_path=""):
         best = None

@@ -203,11 +203,23 @@ def judge(period, count, org, as_of, bound=True):
     return FUTURE
 
 
+def _periods(rules, kind, year, path):
+    """The year's periods of a rule for an organisation at `path`: the same for every organisation when no
+    version of the rule is scoped to a subtree (the usual case), so then worked out once per RuleBook."""
+    key = rule_key(kind)
+    if not rules.uniform(key):
+        return periods(year, lambda day: rules.value(key, day, path))
+    memo = ("periods", kind, year)
+    if memo not in rules.memo:
+        rules.memo[memo] = periods(year, lambda day: rules.value(key, day, path))
+    return rules.memo[memo]
+
+
 def rule_row(org, kind, year, as_of, month_counts, rules, seats=()):
     """One rule's periods for one organisation. `month_counts` maps month -> held meetings of the kind;
     `seats` the organisation's seat spans (committee meetings bind only a branch with a committee)."""
     row = RuleRow(kind)
-    for period in periods(year, lambda day: rules.value(rule_key(kind), day, org.path)):
+    for period in _periods(rules, kind, year, org.path):
         count = sum(month_counts.get(m, 0) for m in period.months)
         bound = kind != Kind.BRANCH_COMMITTEE or had_committee(seats, period.start)
         row.cells.append(Cell(period, judge(period, count, org, as_of, bound), count))
