@@ -10,7 +10,6 @@ from core.scoping import ensure
 from orgs import top
 from rollups import stocks
 
-from .figures import MEMBERS
 from .models import Membership, Person, StatusChange
 from .pinyin import name_keys
 from .services import _check_org_open
@@ -56,6 +55,9 @@ def create_people(user, plans, note=""):
         created += [(p.pk, m.pk) for p, m in zip(people, memberships, strict=True)]
         cells.update((person.organization_id, day) for person, joined_on in chunk
                      for day in (joined_on, person.status_since or joined_on))
-    # What the membership and status signals would recount (bulk_create sends none), each cell once.
-    stocks.touch(MEMBERS.group, cells)
+    # What the membership and status signals would recount (bulk_create sends none), each cell once, in
+    # every stock that follows memberships (the membership counts, the leaders of liaison coverage).
+    for group in sorted({spec.source.group for spec in stocks.specs()
+                         if any(model is Membership for model, _cells in spec.source.follows)}):
+        stocks.touch(group, cells)
     return created
