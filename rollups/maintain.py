@@ -177,33 +177,46 @@ def _apply(org_id, year, fresh, model=Rollup):
 
 # --- from scratch ---------------------------------------------------------------------------------------
 # A rebuild and a check count every record: both run in the database as one statement (the expected table
-# below), so nothing per record or per cell passes through Python (a province has millions of cells).
+# below), so nothing per record or per cell passes through Python (a province has millions of cells). The
+# stocks (rollups.stocks) bring their own counts and share the rest.
+
+def _unpivot(grouped, keys):
+    """(SQL, params) of one row (org, year, key, n) per group of `grouped` and key in `keys`: `grouped` is a
+    grouped query with the columns org, year and one per key."""
+    qn = connection.ops.quote_name
+    sql, params = grouped.query.sql_with_params()
+    pick = " ".join(f"WHEN {i} THEN g.{qn(key)}" for i, key in enumerate(keys))
+    names = " UNION ALL ".join(f"SELECT {i} AS i, %s AS key" for i in range(len(keys)))
+    return (f"SELECT g.org AS org, CAST(g.year AS integer) AS year, k.key AS key, CASE k.i {pick} END AS n "
+            f"FROM ({sql}) g CROSS JOIN ({names}) k", [*params, *keys])
+
+
+def _union(parts):
+    """(SQL, params) of the rows of all `parts` ((SQL, params) pairs from _unpivot) with n > 0. No parts is
+    no rows (a stock table before its first build), still a statement the comparison can join."""
+    parts = parts or [("SELECT 0 AS org, 0 AS year, '' AS key, 0 AS n", [])]
+    return (f"SELECT * FROM ({' UNION ALL '.join(sql for sql, _ in parts)}) own WHERE n > 0",
+            [p for _, params in parts for p in params])
+
 
 def _own_sql():
     """(SQL, params) of the rows (org, year, key, n): each organisation's own count of each measure in each
     year, n > 0, from one grouped query per source turned into one row per measure."""
-    qn = connection.ops.quote_name
-    parts, params = [], []
+    parts = []
     for source, spec_list in _by_source().items():
         measures = _measures(spec_list)
         grouped = (source.model.objects.filter(source.base).order_by()
                    .values(org=F(f"{source.org_field}_id"), year=ExtractYear(source.date_field))
                    .annotate(**measures))
-        sql, grouped_params = grouped.query.sql_with_params()
-        keys = list(measures)
-        pick = " ".join(f"WHEN {i} THEN g.{qn(key)}" for i, key in enumerate(keys))
-        names = " UNION ALL ".join(f"SELECT {i} AS i, %s AS key" for i in range(len(keys)))
-        parts.append(f"SELECT g.org AS org, CAST(g.year AS integer) AS year, k.key AS key, CASE k.i {pick} END AS n "
-                     f"FROM ({sql}) g CROSS JOIN ({names}) k")
-        params += [*grouped_params, *keys]
-    return f"SELECT * FROM ({' UNION ALL '.join(parts)}) own WHERE n > 0", params
+        parts.append(_unpivot(grouped, list(measures)))
+    return _union(parts)
 
 
-def _expected_sql():
-    """(SQL, params) of the rows (organization_id, year, key, own, total) the table should hold: every own
-    count added to the organisation and to each ancestor on its current path. Ancestor d's id is the d-th
-    segment of the path, so the join is to the depths 0..deepest, not to the organisations above."""
-    own, params = _own_sql()
+def _expected_sql(own, params):
+    """(SQL, params) of the rows (organization_id, year, key, own, total) a table should hold, from the own
+    counts `own` (rows org, year, key, n): every own count added to the organisation and to each ancestor on
+    its current path. Ancestor d's id is the d-th segment of the path, so the join is to the depths
+    0..deepest, not to the organisations above."""
     step = PATH_WIDTH + 1
     org = Organization._meta.db_table
     with connection.cursor() as cursor:
@@ -220,18 +233,32 @@ def _expected_sql():
 
 
 def _roomy(cursor):
-    """Sorts and hashes over every record: give them memory (PostgreSQL's default 4 MB spills to disk)."""
+    """Sorts and hashes over every record: give them memory (PostgreSQL's default 4 MB spills to disk). No JIT:
+    the stocks' correlated subqueries make the planner's cost estimate a thousand times the real one, and
+    compiling the statement took 7 s of the city's 17 (it gains nothing on the flows')."""
     if connection.vendor == "postgresql":
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")
 
 
 def rebuild():
-    """Rewrite the whole table from the records (bulk loads, repairs). Returns the number of rows.
+    """Rewrite the whole table from the records (bulk loads, repairs). Returns the number of rows."""
+    return _rewrite(Rollup, *_own_sql())
+
+
+def differences():
+    """[(org id, year, key, stored (own, total), recounted (own, total))] where the table and a recount differ
+    (a missing row counts as (0, 0))."""
+    return _compare(Rollup, *_own_sql())
+
+
+def _rewrite(model, own, params):
+    """Rewrite `model`'s table with the sums of the own counts `own`; returns the number of rows.
 
     On PostgreSQL the table is emptied by TRUNCATE and filled with its indexes dropped (core.bulkload):
     readers wait for the rebuild instead of reading the old rows meanwhile."""
-    sql, params = _expected_sql()
-    table = Rollup._meta.db_table
+    sql, params = _expected_sql(own, params)
+    table = model._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         _roomy(cursor)
         with indexes_deferred(table):
@@ -243,11 +270,10 @@ def rebuild():
     return rows
 
 
-def differences():
-    """[(org id, year, key, stored (own, total), recounted (own, total))] where the table and a recount differ
-    (a missing row counts as (0, 0))."""
-    sql, params = _expected_sql()
-    table = Rollup._meta.db_table
+def _compare(model, own, params):
+    """differences() of `model`'s table against the sums of the own counts `own`."""
+    sql, params = _expected_sql(own, params)
+    table = model._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         _roomy(cursor)
         cursor.execute(

@@ -4,19 +4,19 @@ A cell (organisation, year) holds the organisation's own count as of 31 December
 total of its current subtree, for the last STOCK_YEARS years (StockYear marks the years built). A write
 that changes a count from a day on (a membership opened or closed, a status change, a person's category)
 recounts the cells of every built year from that day's year on, for the organisations involved; the
-differences go up the tree as for the flow roll-ups (rollups.maintain). A year not built, or a figure
-asked as of another day than its period's end, is answered from the records.
+differences go up the tree as for the flow roll-ups (rollups.maintain), and a rebuild or a check sums
+every year in one statement as theirs does. A year not built, or a figure asked as of another day than its
+period's end, is answered from the records.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from core.figures import registry
-from orgs.models import Organization
 
 from . import maintain
 from .models import StockRollup, StockYear
@@ -53,13 +53,18 @@ def _by_source(group=None):
     return sources
 
 
-def _count(source, spec_list, year, org_ids=None):
-    """{(org id, key): own count} as of 31 December of `year` (of the organisations given, or of all):
-    one grouped query, however many organisations."""
+def _grouped(source, measures, year, org_ids=None):
+    """One row per organisation (of those given, or of all): its id as `org` and its own count of each measure
+    as of 31 December of `year`. One grouped query, however many organisations."""
     records = source.records(date(year, 12, 31)).order_by()
     if org_ids is not None:
         records = records.filter(**{f"{source.org_field}_id__in": sorted(org_ids)})
-    rows = records.values(org=F(f"{source.org_field}_id")).annotate(**maintain._measures(spec_list))
+    return records.values(org=F(f"{source.org_field}_id")).annotate(**measures)
+
+
+def _count(source, spec_list, year, org_ids=None):
+    """{(org id, key): own count} as of 31 December of `year`."""
+    rows = _grouped(source, maintain._measures(spec_list), year, org_ids)
     return {(row["org"], key): n for row in rows for key, n in row.items() if key != "org"}
 
 
@@ -86,27 +91,16 @@ def touch(group, cells):
                 maintain._apply(org_id, year, fresh, model=StockRollup)
 
 
-def expected(years=None):
-    """{(org id, year, key): [own, total]} recounted for the built years (or `years`)."""
-    own = {}
+def _own_sql(years=None):
+    """(SQL, params) of the rows (org, year, key, n) as maintain._own_sql, for the built years (or `years`):
+    one grouped query per source and year, the year a constant."""
+    parts = []
     for source, spec_list in _by_source().items():
+        measures = maintain._measures(spec_list)
         for year in years or built_years(source.group):
-            for (org_id, key), n in _count(source, spec_list, year).items():
-                if n:
-                    own[org_id, year, key] = n
-    return _sum_up(own)
-
-
-def _sum_up(own):
-    """{(org id, year, key): [own, total]}: each own count added to the organisation and its ancestors
-    (a stock has one row per organisation and year: few enough to add up here)."""
-    paths = dict(Organization.objects.values_list("id", "path"))
-    cells = defaultdict(lambda: [0, 0])
-    for (org_id, year, key), n in own.items():
-        cells[org_id, year, key][0] = n
-        for pk in maintain.ancestors(paths[org_id]):
-            cells[pk, year, key][1] += n
-    return cells
+            grouped = _grouped(source, measures, year).annotate(year=Value(year))
+            parts.append(maintain._unpivot(grouped, list(measures)))
+    return maintain._union(parts)
 
 
 def built_years(group):
@@ -114,32 +108,20 @@ def built_years(group):
 
 
 def rebuild(today=None):
-    """Rewrite the stock table for the last STOCK_YEARS years and mark them built."""
+    """Rewrite the stock table for the last STOCK_YEARS years and mark them built; returns the number of rows."""
     this_year = (today or date.today()).year
     years = list(range(this_year - STOCK_YEARS + 1, this_year + 1))
-    cells = expected(years)
     with transaction.atomic():
-        StockRollup.objects.all().delete()
+        rows = maintain._rewrite(StockRollup, *_own_sql(years))
         StockYear.objects.all().delete()
-        StockRollup.objects.bulk_create(
-            [StockRollup(organization_id=o, year=y, key=k, own=own, total=total)
-             for (o, y, k), (own, total) in cells.items()], batch_size=5000)
         StockYear.objects.bulk_create([StockYear(group=g, year=y) for g in {s.group for s in _by_source()}
                                        for y in years])
-    return len(cells)
+    return rows
 
 
 def differences():
-    """As maintain.differences, for the stock table."""
-    want = expected()
-    have = {(o, y, k): (own, total) for o, y, k, own, total in
-            StockRollup.objects.values_list("organization_id", "year", "key", "own", "total")}
-    wrong = []
-    for cell in want.keys() | have.keys():
-        w, h = tuple(want.get(cell, (0, 0))), have.get(cell, (0, 0))
-        if w != h:
-            wrong.append((*cell, h, w))
-    return sorted(wrong)
+    """As maintain.differences, for the built years of the stock table."""
+    return maintain._compare(StockRollup, *_own_sql())
 
 
 def connect():

@@ -12,7 +12,9 @@ from core.figures import NOT_APPLICABLE, Period, registry
 from core.scoping import SYSTEM
 from members import services as members
 from orgs import services as orgs
+from orgs.models import Organization
 from rollups import stocks
+from rollups.models import StockRollup
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +67,60 @@ def test_the_builder_answers_what_the_stock_does_not_hold(people):
     old = Period.year(THIS_YEAR - stocks.STOCK_YEARS)  # outside the years kept
     assert total.rollup.value(None, t.root, old, old.end) is NOT_APPLICABLE
     assert total.value(None, t.root, old) == 3  # joined 2020-01-01 in the fixture
+
+
+COUNTS = [f for f in STOCKS if list(f.rollup.measures) == ["n"]]  # the value is the cell (not a rate of two)
+
+
+def _table():
+    keys = [f.rollup.key("n") for f in COUNTS]
+    return {(o, y, k): (own, total) for o, y, k, own, total in StockRollup.objects.filter(key__in=keys)
+            .values_list("organization_id", "year", "key", "own", "total")}
+
+
+def _counted_by_the_builders(years):
+    """The cells a rebuild should write, from the builders: (own, total) of every organisation, year and
+    count with a total (the tree has not moved, so the subtree on 31 December is today's)."""
+    organisations = list(Organization.objects.all())
+    cells = {}
+    for figure in COUNTS:
+        for year in years:
+            total = {o.pk: figure.recount(None, o, Period.year(year)) for o in organisations}
+            for o in organisations:
+                if total[o.pk]:
+                    own = total[o.pk] - sum(total[c.pk] for c in organisations if c.parent_id == o.pk)
+                    cells[o.pk, year, figure.rollup.key("n")] = (own, total[o.pk])
+    return cells
+
+
+def test_rebuild_writes_what_the_builders_count(people):
+    """The rebuild sums in SQL, and so does the check: compare the table with the builders instead."""
+    t = people
+    make_person(t.cb_b1, "新党员", status="probationary", category="student", joined_on=date(THIS_YEAR - 2, 6, 1))
+    members.change_status(SYSTEM, t.li, "left", date(THIS_YEAR - 1, 3, 1))
+    members.transfer(SYSTEM, t.wang, t.ca_b2, date.today())
+    rows = stocks.rebuild()
+    assert rows == StockRollup.objects.count() and sorted(stocks.built_years("members")) == list(
+        range(THIS_YEAR - stocks.STOCK_YEARS + 1, THIS_YEAR + 1))
+    assert _table() == _counted_by_the_builders(stocks.built_years("members"))
+
+
+def test_the_check_names_every_cell_the_table_has_wrong(people):
+    t = people
+    assert stocks.differences() == []  # nothing built, nothing held
+    stocks.rebuild()
+    key = registry.get("members.total").rollup.key("n")
+    StockRollup.objects.filter(organization=t.ca, year=THIS_YEAR, key=key).update(total=7)
+    StockRollup.objects.filter(organization=t.cb_b1, year=THIS_YEAR - 1, key=key).delete()
+    StockRollup.objects.create(organization=t.ca_g1, year=THIS_YEAR, key=key, own=1, total=1)
+    StockRollup.objects.create(organization=t.root, year=THIS_YEAR - stocks.STOCK_YEARS, key=key, total=3)
+    assert stocks.differences() == sorted([
+        (t.ca.pk, THIS_YEAR, key, (0, 7), (0, 2)),
+        (t.cb_b1.pk, THIS_YEAR - 1, key, (0, 0), (1, 1)),
+        (t.ca_g1.pk, THIS_YEAR, key, (1, 1), (0, 0)),
+        (t.root.pk, THIS_YEAR - stocks.STOCK_YEARS, key, (0, 3), (0, 0))])  # a year not built
+    stocks.rebuild()
+    assert stocks.differences() == []
 
 
 class _Rollback(Exception):
