@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.figures import registry
 from orgs.history import subtree_q
+from rollups.specs import Rollup
 
 from .choices import OWNER_OPEN, Event, LedgerKind, TaskStatus
 from .models import Task, Transition
+from .rollup import LEDGERS, MEASURES
 
 SECTION = "political"
 
@@ -40,6 +42,11 @@ def counted(qs, org, period, as_of, kind=None):
     return as_of_status(qs, as_of)
 
 
+def rolled(code, combine=lambda v: v["n"]):
+    """The figure's roll-up (ledgers/rollup.py: the same counts, task by task, kept per organisation)."""
+    return Rollup(LEDGERS, {m: None for m in MEASURES[code]}, combine=combine)
+
+
 def live(qs):
     return qs.exclude(status_then=TaskStatus.CANCELLED)
 
@@ -49,48 +56,59 @@ def done(qs):
 
 
 @registry.register("ledgers.directive.tasks", _("落实指示批示和决策部署的具体任务"), _("项"), SECTION, Task,
-                   _("本组织及下级组织承担的落实指示批示和决策部署台账任务（不含已取消的）"))
+                   _("本组织及下级组织承担的落实指示批示和决策部署台账任务（不含已取消的）"),
+                   rollup=rolled("ledgers.directive.tasks"))
 def directive_tasks(qs, org, period, as_of):
     return live(counted(qs, org, period, as_of, LedgerKind.DIRECTIVE_LEDGER))
 
 
 @registry.register("ledgers.directive.done", _("已落实的指示批示和决策部署任务"), _("项"), SECTION, Task,
-                   _("落实指示批示和决策部署台账中经审核确认完成的任务"))
+                   _("落实指示批示和决策部署台账中经审核确认完成的任务"),
+                   rollup=rolled("ledgers.directive.done"))
 def directive_done(qs, org, period, as_of):
     return done(counted(qs, org, period, as_of, LedgerKind.DIRECTIVE_LEDGER))
 
 
 @registry.register("ledgers.task_list.items", _("任务清单任务项"), _("项"), SECTION, Task,
-                   _("本组织及下级组织承担的任务清单任务项（不含已取消的；分解给下级的子任务不重复计算）"))
+                   _("本组织及下级组织承担的任务清单任务项（不含已取消的；分解给下级的子任务不重复计算）"),
+                   rollup=rolled("ledgers.task_list.items"))
 def task_list_items(qs, org, period, as_of):
     return live(counted(qs, org, period, as_of, LedgerKind.TASK_LIST))
 
 
 @registry.register("ledgers.task_list.done", _("已完成的任务清单任务项"), _("项"), SECTION, Task,
-                   _("任务清单中经审核确认完成的任务项"))
+                   _("任务清单中经审核确认完成的任务项"),
+                   rollup=rolled("ledgers.task_list.done"))
 def task_list_done(qs, org, period, as_of):
     return done(counted(qs, org, period, as_of, LedgerKind.TASK_LIST))
 
 
+def _percent(done, total):
+    return round(100 * done / total, 1) if total else None
+
+
 def completion_rate(qs):
     counts = qs.aggregate(total=Count("pk"), done=Count("pk", filter=Q(status_then=TaskStatus.DONE)))
-    return round(100 * counts["done"] / counts["total"], 1) if counts["total"] else None
+    return _percent(counts["done"], counts["total"])
 
 
 @registry.register("ledgers.tasks.completion_rate", _("任务完成率"), "%", SECTION, Task,
-                   _("各类台账任务中经审核确认完成的比例（不含已取消的任务）"), aggregate=completion_rate)
+                   _("各类台账任务中经审核确认完成的比例（不含已取消的任务）"), aggregate=completion_rate,
+                   rollup=rolled("ledgers.tasks.completion_rate", lambda v: _percent(v["done"], v["total"])))
 def tasks_for_rate(qs, org, period, as_of):
     return live(counted(qs, org, period, as_of))
 
 
 @registry.register("ledgers.tasks.overdue", _("逾期未完成任务"), _("项"), SECTION, Task,
-                   _("截至统计日已过完成时限、仍未提交完成的任务（已提交待审核的不计）"))
+                   _("截至统计日已过完成时限、仍未提交完成的任务（已提交待审核的不计）"),
+                   rollup=rolled("ledgers.tasks.overdue"))
 def tasks_overdue(qs, org, period, as_of):
     return counted(qs, org, period, as_of).filter(status_then__in=OWNER_OPEN, deadline__lt=as_of)
 
 
 @registry.register("ledgers.tasks.on_time", _("按时完成任务"), _("项"), SECTION, Task,
-                   _("经审核确认完成、且在完成时限内提交完成的任务"))
+                   _("经审核确认完成、且在完成时限内提交完成的任务"),
+                   rollup=rolled("ledgers.tasks.on_time"))
 def tasks_on_time(qs, org, period, as_of):
     return done(counted(qs, org, period, as_of)).filter(submitted_then__lte=F("deadline"))
 
@@ -104,4 +122,5 @@ def _by_status(status):
 # Tasks by status ("ledgers.status.done"...): one figure per status.
 for _status in TaskStatus:
     registry.register(f"ledgers.status.{_status.value}", format_lazy(_("任务（{status}）"), status=_status.label),
-                      _("项"), SECTION, Task, _("截至统计日处于该状态的任务"))(_by_status(_status))
+                      _("项"), SECTION, Task, _("截至统计日处于该状态的任务"),
+                      rollup=rolled(f"ledgers.status.{_status.value}"))(_by_status(_status))

@@ -177,19 +177,21 @@ def _org_facts(org):
 RULE_KEYS = [rule_key(k) for k in RULE_KINDS]
 
 
-def _rule_first_year(version):
-    return version.effective_from.year if version.key in RULE_KEYS else None
+def _rule_facts(version):
+    if version.key not in RULE_KEYS:
+        return None
+    return (version.effective_from.year, version.key, version.effective_from, version.scope_path, version.value)
 
 
 def _bound_orgs():
     return Organization.objects.filter(kind__in=sorted(BOUND_ORG_KINDS))
 
 
-def _moved(path):
+def _moved(old_prefix, new_prefix):
     """A rule version for a subtree makes a verdict depend on where the organisation sits."""
     if not RuleVersion.objects.filter(key__in=RULE_KEYS).exclude(scope_path="").exists():
         return []
-    lo, hi = path_range(path)
+    lo, hi = path_range(new_prefix)
     return list(_bound_orgs().filter(path__gte=lo, path__lt=hi).values_list("pk", flat=True))
 
 
@@ -197,7 +199,7 @@ COMPLIANCE = ComputedSource(
     "meetings.compliance", Organization, count=_judged, orgs=_bound_orgs,
     keys=tuple(f"{_cells(k)}:{m}" for k in RULE_KINDS for m in ("satisfied", "missing")),
     follows=((Meeting, _meeting_facts), (CommitteeSeat, _seat_facts), (Organization, _org_facts)),
-    invalidated_by=((RuleVersion, _rule_first_year),), moved=_moved)
+    invalidated_by=((RuleVersion, _rule_facts),), moved=_moved)
 
 
 def _compliance_rollup(kind, combine):

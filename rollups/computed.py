@@ -34,9 +34,11 @@ class ComputedSource:
     31 December of `year`; `keys` every key it may give (a key it leaves out is 0); `orgs` the organisations
     it may give values for (a rebuild judges these). `follows`: (model, facts(instance) -> {(organisation
     id, first year or None, last year or None, *facts)}): a write whose facts changed recomputes those
-    organisations' cells in those years. `invalidated_by`: (model, first_year(instance)): a write after
-    which every cell from that year on may be wrong (None: the write changes no verdict).
-    `moved(path)`: the ids of the organisations a move to `path` may change verdicts of (beyond carrying the totals)."""
+    organisations' cells in those years. `invalidated_by`: (model, facts(instance) -> (first year, *facts) or
+    None): a write that changes them may change any number of cells from the first year on (old or new).
+    `moved(old_prefix, new_prefix)`: the ids of the organisations a move may change the values of (beyond
+    carrying the totals). `exact_after_moves`: whether the own values, added up on the tree of an earlier
+    day, give that day's figure (rollups.read corrects the current totals for later moves that way)."""
 
     group: str
     model: type
@@ -49,6 +51,7 @@ class ComputedSource:
     # Whether the value judged on 31 December holds on any later day too (a verdict on the year's periods,
     # the year's visits), or only on that day (who liaises with a branch then): rollups.read.
     final_at_year_end: bool = field(default=True, hash=False, compare=False)
+    exact_after_moves: bool = field(default=True, hash=False, compare=False)
     table = ComputedRollup
 
     def built(self, year):
@@ -143,8 +146,7 @@ def differences():
 
 
 def _invalidate(source, first_year):
-    if first_year is not None:
-        StockYear.objects.filter(group=source.group, year__gte=first_year).delete()
+    StockYear.objects.filter(group=source.group, year__gte=first_year).delete()
 
 
 def connect():
@@ -170,23 +172,28 @@ def connect():
             pre_delete.connect(before, sender=model, weak=False, dispatch_uid=uid + ":pre_delete")
             post_save.connect(after, sender=model, weak=False, dispatch_uid=uid + ":post_save")
             post_delete.connect(after_delete, sender=model, weak=False, dispatch_uid=uid + ":post_delete")
-        for model, first_year in source.invalidated_by:
-            def invalidate_old(sender, instance, source=source, first_year=first_year, **kwargs):
+        for model, facts in source.invalidated_by:
+            def remember(sender, instance, facts=facts, **kwargs):
                 old = type(instance).objects.filter(pk=instance.pk).first() if instance.pk is not None else None
-                if old is not None:  # an edit may move the effective date later: the years it left change too
-                    _invalidate(source, first_year(old))
+                instance._invalidating_facts = facts(old) if old is not None else None
 
-            def invalidate(sender, instance, source=source, first_year=first_year, **kwargs):
-                _invalidate(source, first_year(instance))
+            def invalidate(sender, instance, source=source, facts=facts, deleted=False, **kwargs):
+                old, new = getattr(instance, "_invalidating_facts", None), None if deleted else facts(instance)
+                if old != new:  # an edit may move a rule's date later: the years it left change too
+                    _invalidate(source, min(f[0] for f in (old, new) if f is not None))
+
+            def invalidate_deleted(sender, instance, invalidate=invalidate, **kwargs):
+                invalidate(sender, instance, deleted=True)
 
             uid = f"rollups.computed:{source.group}:{model._meta.label_lower}:invalidate"
-            pre_save.connect(invalidate_old, sender=model, weak=False, dispatch_uid=uid + ":pre_save")
+            pre_save.connect(remember, sender=model, weak=False, dispatch_uid=uid + ":pre_save")
+            pre_delete.connect(remember, sender=model, weak=False, dispatch_uid=uid + ":pre_delete")
             post_save.connect(invalidate, sender=model, weak=False, dispatch_uid=uid + ":post_save")
-            post_delete.connect(invalidate, sender=model, weak=False, dispatch_uid=uid + ":post_delete")
+            post_delete.connect(invalidate_deleted, sender=model, weak=False, dispatch_uid=uid + ":post_delete")
 
-    def recompute_moved(sender, new_prefix, **kwargs):
+    def recompute_moved(sender, old_prefix, new_prefix, **kwargs):
         for source in sources():
             if source.moved is not None:
-                touch(source, [(pk, None, None) for pk in source.moved(new_prefix)])
+                touch(source, [(pk, None, None) for pk in source.moved(old_prefix, new_prefix)])
 
     after_move.connect(recompute_moved, weak=False, dispatch_uid="rollups.computed:after_move")

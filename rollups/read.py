@@ -86,7 +86,7 @@ def value(spec, user, org, period, as_of):
     total = {key: rows.get(key, (0, 0))[1] for key in keys}
     changed = _remembered(("changed", as_of), lambda: _changed_since(as_of))
     if changed:
-        if org.pk in changed or len(changed) > MAX_CHANGED:
+        if org.pk in changed or len(changed) > MAX_CHANGED or not getattr(spec.source, "exact_after_moves", True):
             return NOT_APPLICABLE
         correction = _correction(spec, user, org, period.start.year, as_of, changed, keys, table)
         if correction is NOT_APPLICABLE:
