@@ -8,15 +8,18 @@ from datetime import date
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 from core.figures import Period, registry
 from ledgers.choices import TaskStatus
+from ledgers.models import Task
 from members.choices import MEMBER_STATUSES
 from members.figures import MEMBERS, status_on
 from members.models import CommitteeSeat, Membership
 from orgs.history import subtree_q
 from orgs.models import Organization
+from rollups import maintain
 from rollups.computed import ComputedSource
 from rollups.specs import Rollup, Source, count
 from rollups.stocks import StockSource
@@ -207,7 +210,18 @@ def problems(qs, org, period, as_of):
 CLOSED = Q(status=ProblemStatus.RESOLVED) | Q(status=ProblemStatus.TASKED, task__status=TaskStatus.DONE)
 
 
+# A problem handed to a task closes with the task: a task's status change recounts its problems' cells.
+def _recount_problems(sender, instance, **kwargs):
+    cells = list(Problem.objects.filter(task_id=instance.pk).values_list("visit__branch_id", "visit__visited_on"))
+    if cells:
+        maintain.touch(PROBLEMS.group, cells)
+
+
+post_save.connect(_recount_problems, sender=Task, weak=False, dispatch_uid="liaison.figures:task_closes_problems")
+
+
 @registry.register("liaison.problems_closed", _("已整改的调研走访问题"), _("个"), SECTION, Problem,
-                   _("期内调研走访发现的问题中，已登记整改完成或转为台账任务且任务已完成的问题数"))
+                   _("期内调研走访发现的问题中，已登记整改完成或转为台账任务且任务已完成的问题数"),
+                   rollup=count(PROBLEMS, CLOSED))
 def problems_closed(qs, org, period, as_of):
     return problems_in(qs, org, period, as_of).filter(CLOSED).select_related("visit")

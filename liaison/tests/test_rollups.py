@@ -92,3 +92,28 @@ def test_branch_rates_follow_liaisons_seats_visits_and_branches(people):
     orgs.move_organization(SYSTEM, t.ca_b2, t.cb, on_date=date.today())
     check_branch_rates(t, moved=(t.ca_b2,))
     assert branch(None, t.cb, period, date.today()) == 50.0  # in today's tree the covered branch is under CB
+
+
+def test_problems_closed_follows_the_task_a_problem_was_handed_to(people):
+    from ledgers import services as ledgers
+
+    t = people
+    members.update_person(SYSTEM, t.zhang, {"cadre_level": "middle"})
+    visit = liaison.record_visit(SYSTEM, branch=t.ca_b1, visited_on=date(YEAR, 4, 2), leaders=[t.zhang],
+                                 problems=["活动场地不足", "学习资料陈旧"])
+    first, second = visit.problems.order_by("pk")
+    ledger = ledgers.create_ledger(SYSTEM, kind="task_list", name="整改清单", organization=t.root, year=YEAR)
+    first = liaison.problem_to_task(SYSTEM, first, ledger=ledger, owner=t.ca_b1, deadline=date(YEAR, 6, 30),
+                                    today=date(YEAR, 4, 3))
+    liaison.resolve_problem(SYSTEM, second, resolution="已更新", resolved_on=date(YEAR, 4, 10),
+                            today=date(YEAR, 4, 10))
+    closed = registry.get("liaison.problems_closed")
+    period = Period.year(YEAR)
+    assert closed.value(None, t.root, period) == 1  # the handed-over one is open until its task is done
+    task = first.task
+    ledgers.submit_task(SYSTEM, task, "已整改", today=date(YEAR, 5, 1))
+    ledgers.verify_task(SYSTEM, task, today=date(YEAR, 5, 2))
+    assert closed.rollup.value(None, t.root, period, period.end) is not NOT_APPLICABLE
+    assert closed.value(None, t.root, period) == 2 == closed.recount(None, t.root, period)
+    ledgers.reopen_task(SYSTEM, task, "整改不到位", today=date(YEAR, 5, 3))
+    assert closed.value(None, t.ca, period) == 1 == closed.recount(None, t.ca, period)
