@@ -22,14 +22,16 @@ from bench.common import setup  # noqa: E402
 
 @contextmanager
 def maintenance_off():
-    from rollups import maintain, receivers
+    """Every roll-up's upkeep skipped: flows, stocks and computed (the compliance verdicts a meeting
+    changes)."""
+    from rollups import computed, maintain, receivers, stocks
 
-    saved = maintain.touch, receivers.touch
-    maintain.touch = receivers.touch = lambda group, cells: None
+    saved = maintain.touch, receivers.touch, stocks.touch, computed.touch
+    maintain.touch = receivers.touch = stocks.touch = computed.touch = lambda *args: None
     try:
         yield
     finally:
-        maintain.touch, receivers.touch = saved
+        maintain.touch, receivers.touch, stocks.touch, computed.touch = saved
 
 
 def _saves(branch, people, repeat):
