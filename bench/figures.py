@@ -218,19 +218,18 @@ def side_by_side(spec, org, repeat):
 # --- the figures ---------------------------------------------------------------------------------------
 
 def drill_down(user, figure, org, year):
-    """The drill-down's first page as FigureDetailView builds it: its records() (order, select_related), its
-    paginator and page size, each row's str() as the template shows it."""
-    from django.core.paginator import Paginator
+    """The drill-down's first page as FigureDetailView builds it: its context (the value, the page of records in
+    the view's order with select_related, the count it is told or takes) and each row's str() as the template
+    shows it."""
     from django.test import RequestFactory
 
     from core.figure_views import FigureDetailView
 
-    request = RequestFactory().get("/figures/", {"org": org.pk, "year": year})
+    request = RequestFactory().get(f"/figures/{figure.code}/", {"org": org.pk, "year": year})
     request.user = user
     view = FigureDetailView()
     view.setup(request, code=figure.code)
-    page = Paginator(view.records(figure, org, year), view.paginate_by).get_page(None)
-    return [str(obj) for obj in page.object_list]
+    return [str(obj) for obj, _url in view.get_context_data()["rows"]]
 
 
 def _num(value):

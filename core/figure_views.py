@@ -42,6 +42,20 @@ def organization_model():
     return None
 
 
+def drill_down_order(qs):
+    """A drill-down's order: by the records' organisation (its id), then the builder's or the model's order, then
+    the pk, a total order so pages never overlap. The organisation comes first because the subtree filter selects
+    organisations: the database walks the subtree's organisations in id order and their records through the
+    organisation index, and stops when the page is full. Any other first key (the date, the pk) must either
+    sort the whole subtree's records (a root holds them all) or walk the whole table to find a small subtree's."""
+    org_field = getattr(qs.model, "scope_org_field", None)
+    keys = [org_field] if org_field and org_field != "id" else []  # organisations themselves: their own order
+    keys += qs.query.order_by or (qs.model._meta.ordering if qs.query.default_ordering else [])
+    if not keys or keys[-1] not in ("pk", "-pk", "id", "-id"):
+        keys.append("pk")
+    return keys
+
+
 class FigureMixin(LoginRequiredMixin):
     def organizations(self):
         model = organization_model()
@@ -123,8 +137,15 @@ class FigureDetailView(FigureMixin, TemplateView):
         qs = figure.records(self.request.user, org, Period.year(year), self.as_of(year))
         # The rows' str() usually names related records (the person of an attendance record): fetched in
         # the same query, so the page costs the same whatever it shows.
-        qs = qs.select_related()
-        return qs if qs.ordered else qs.order_by("pk")
+        return qs.select_related().order_by(*drill_down_order(qs))
+
+    def page(self, figure, org, year, value):
+        """The requested page (the last one past the end). A count figure's value is the number of its records
+        (the roll-up equals a recount: rollups/tests), so the paginator is told it instead of counting them."""
+        paginator = Paginator(self.records(figure, org, year), self.paginate_by)
+        if figure.counts_records and isinstance(value, int):
+            paginator.count = value  # presets the cached property
+        return paginator.get_page(self.request.GET.get("page"))
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -158,7 +179,7 @@ class FigureDetailView(FigureMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         figure, org, year = self.resolve_all()
         value = figure.value(self.request.user, org, Period.year(year), self.as_of(year))
-        page = Paginator(self.records(figure, org, year), self.paginate_by).get_page(self.request.GET.get("page"))
+        page = self.page(figure, org, year, value)
         query = self.query(org, year)
         ctx.update(title=figure.title, figure=figure, value=value, organization=org, year=year,
                    period=Period.year(year), as_of=self.as_of(year), page=page, query=query,

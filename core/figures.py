@@ -6,7 +6,7 @@ already restricted to what the user may see, so a figure never counts records ou
 the figure's value and its drill-down list are the same queryset, so they cannot disagree.
 """
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 
@@ -40,6 +40,11 @@ class Period:
         return f"{self.start:%Y-%m-%d}～{self.end:%Y-%m-%d}"
 
 
+def count_records(qs):
+    """The default aggregate (see Figure.counts_records)."""
+    return qs.count()
+
+
 @dataclass
 class Figure:
     code: str
@@ -50,10 +55,15 @@ class Figure:
     builder: Callable
     description: str = ""
     # How the value is computed from the queryset: a count unless the figure says otherwise.
-    aggregate: Callable = field(default=lambda qs: qs.count())
+    aggregate: Callable = count_records
     # A maintained roll-up (rollups.specs.Rollup) answering the same question without scanning the records,
     # when it can (a calendar year, a user who sees the whole subtree); None = always the builder.
     rollup: object = None
+
+    @property
+    def counts_records(self):
+        """Whether the value is the number of records behind it (the default aggregate)."""
+        return self.aggregate is count_records
 
     def records(self, user, organization, period, as_of=None):
         base = self.model.objects.restrict(user) if user is not None else self.model.objects.all()

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from core.figures import Figure, Period, registry
+from core.figures import Period, registry
 
 # Key figures shown as cards, in order (those registered).
 CARDS = [
@@ -59,11 +59,6 @@ def get(code):
         return registry.get(code)
     except KeyError:
         return None
-
-
-def is_count(figure):
-    """Whether the figure's value is its records' count (the registry's default aggregate)."""
-    return figure.aggregate is Figure.__dataclass_fields__["aggregate"].default
 
 
 def _url(name, fallback):
@@ -130,7 +125,7 @@ class Dashboard:
             figure = get(code)
             if figure is None:
                 continue
-            if is_count(figure):
+            if figure.counts_records:
                 self.evaluations += 1
                 rows = (figure.records(self.user, self.organization, self.period, self.as_of).order_by()
                         .annotate(month=ExtractMonth(date_field)).values("month").annotate(n=Count("pk")))

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from conftest import make_person
+from core.figure_views import FigureDetailView
 from core.figures import Period, registry
 from core.scoping import SYSTEM
 from meetings import services
@@ -149,3 +150,78 @@ def test_figure_pages_say_which_day_they_count_as_of(login, users):
     assert "统计截至 2019-12-31" in c.get(url).content.decode()
     assert "统计截至 2019-06-30" in c.get(url + "&as_of=2019-06-30").content.decode()
     assert "统计截至 2019-06-30" in c.get(f"/figures/?org={users.root.pk}&year=2019&as_of=2019-06-30").content.decode()
+
+
+# --- paging: a count figure's drill-down is told its length by the value ------------------------------------
+
+THEME_DAY = "meetings.kind.theme_day"  # a count, rolled up
+
+
+@pytest.fixture
+def pages_of_three(monkeypatch):
+    monkeypatch.setattr(FigureDetailView, "paginate_by", 3)
+
+
+def listed(html):
+    """The drill-down's rows: (number shown, text)."""
+    return [(int(n), re.sub(r"<[^>]+>", "", text).strip())
+            for n, text in re.findall(r"<tr><td>(\d+)</td>\s*<td>(.*?)</td></tr>", html, re.S)]
+
+
+def pages(client, code, params, numbers):
+    """{page asked: (html, the queries the request ran)}."""
+    seen = {}
+    for n in numbers:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/figures/{code}/", {**params, "page": n})
+        assert response.status_code == 200
+        seen[n] = response.content.decode(), [q["sql"] for q in queries.captured_queries]
+    return seen
+
+
+def test_count_figure_pages_by_its_value_without_counting_the_records(login, meetings, pages_of_three):
+    t = meetings
+    made = ([held(t.ca_b2, date(2024, 7, 1) + timedelta(days=i), kind="theme_day", agenda=[]) for i in range(4)]
+            + [held(t.ca_b1, date(2024, 8, 1) + timedelta(days=i), kind="theme_day", agenda=[]) for i in range(3)])
+    held(t.cb_b1, date(2024, 7, 1), kind="theme_day", agenda=[])  # another college: not counted
+    params = {"org": t.ca.pk, "year": 2024}
+    seen = pages(login(t.sec_a), THEME_DAY, params, [1, 2, 3, 9])
+    for html, queries in seen.values():
+        assert re.search(r'id="figure-value">7<', html) and "共 7 条" in html
+        assert not [sql for sql in queries if "COUNT(" in sql and '"meetings_meeting"' in sql], queries
+    assert "1 / 3" in seen[1][0] and "3 / 3" in seen[3][0]
+    rows = [listed(seen[n][0]) for n in (1, 2, 3)]
+    assert [len(r) for r in rows] == [3, 3, 1]
+    assert [n for r in rows for n, _ in r] == list(range(1, 8))
+    # Pages neither overlap nor miss a record: by organisation, then the meetings' own order (newest first).
+    expected = sorted(made, key=lambda m: (m.organization_id, -m.held_on.toordinal(), -m.pk))
+    assert [text for r in rows for _, text in r] == [str(m) for m in expected]
+    assert listed(seen[9][0]) == rows[2]  # past the end: the last page
+
+
+def test_rate_drill_down_still_counts_its_records(login, meetings, pages_of_three):
+    t = meetings
+    people = [make_person(t.ca_b1, f"党员{i}", joined_on=date(2020, 1, 1)) for i in range(5)]
+    held(t.ca_b1, date(2024, 9, 3), kind="member_assembly", agenda=[],
+         attendance={p.pk: ("present" if i % 2 else "absent", "") for i, p in enumerate(people + [t.full2])})
+    code = "meetings.attendance_rate"
+    assert not registry.get(code).counts_records
+    seen = pages(login(t.sec_a), code, {"org": t.ca.pk, "year": 2024}, [1, 2, 5])
+    rows = [listed(seen[n][0]) for n in (1, 2)]
+    assert [len(r) for r in rows] == [3, 3] and "共 6 条" in seen[1][0] and "2 / 2" in seen[2][0]
+    assert re.search(r'id="figure-value">50.0<', seen[1][0])
+    assert {text.split()[0] for r in rows for _, text in r} == {p.name for p in people + [t.full2]}
+    assert listed(seen[5][0]) == rows[1]
+
+
+def test_a_whole_number_that_is_not_a_count_does_not_size_the_pages(login, users, pages_of_three):
+    """Compliance gaps are a whole number of periods, over a list of organisations: the list is counted."""
+    t = users
+    code = "meetings.compliance_gaps.member_assembly"
+    figure = registry.get(code)
+    value = figure.value(t.org_admin, t.root, Period.year(2024))
+    organisations = figure.records(t.org_admin, t.root, Period.year(2024)).count()
+    assert isinstance(value, int) and value != organisations and not figure.counts_records
+    html = login(t.org_admin).get(f"/figures/{code}/", {"org": t.root.pk, "year": 2024}).content.decode()
+    assert f"共 {organisations} 条" in html
+    assert len(listed(html)) == min(3, organisations)

@@ -143,11 +143,14 @@ class TestRead:
         assert codes(tree.ca_b1, date(2009, 12, 31)) == set()  # not yet set up: nothing
         assert codes(tree.root, date(1999, 1, 1)) == set()
 
-    def test_one_query_through_a_relation(self, tree):
+    def test_the_path_then_one_query_through_a_relation(self, tree):
+        """The organisation's path on the day is read first and goes into the records' query as literal bounds
+        (the planner sizes the subtree from them)."""
         meeting(tree.ca_b1, date(2019, 5, 1))
         with CaptureQueriesContext(connection) as ctx:
             n = Meeting.objects.filter(history.subtree_q(tree.ca, END_2019)).count()
-        assert n == 1 and len(ctx) == 1
+        assert n == 1 and len(ctx) == 2
+        assert f"'{tree.ca.path}'" in ctx[1]["sql"]
 
 
 @pytest.fixture
