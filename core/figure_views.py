@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +41,20 @@ def organization_model():
         if parts:
             return model
     return None
+
+
+PICKER_SIZE = 200  # visible organisations beyond which the selector offers only the way up and one level down
+
+
+def picker(visible, org):
+    """The organisations a figures page's selector offers (ordered by path, indented by depth). A province's
+    tree does not fit in a <select> (180,000 options took 4.5 s to render): past PICKER_SIZE, the chosen
+    organisation's visible ancestors, itself and its children; the page's drill-down goes further."""
+    visible = visible.order_by("path").only("pk", "name", "depth")
+    if org is None or len(visible.values_list("pk", flat=True)[:PICKER_SIZE + 1]) <= PICKER_SIZE:
+        return visible
+    line = [int(segment) for segment in org.path.strip("/").split("/")]
+    return visible.filter(Q(pk__in=line) | Q(parent_id=org.pk))
 
 
 def drill_down_order(qs):
@@ -119,7 +134,7 @@ class FigureIndexView(FigureMixin, TemplateView):
                                                            kv[0]))]
         ctx.update(title=_("数据与统计"), organization=org, year=year, sections=grouped,
                    as_of=self.as_of(year) if org is not None else None,
-                   organizations=self.organizations().order_by("path").only("pk", "name", "depth"))
+                   organizations=picker(self.organizations(), org))
         return ctx
 
 

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.excel import XLSX_TYPE
+from core.figure_views import picker
 from orgs.models import Organization
 from rollups import read as rollups_read
 
@@ -104,7 +105,7 @@ class AnnualReportView(AnnualMixin, TemplateView):
         ctx.update(title=_("年度工作报告"), report=report, organization=org, year=report.year,
                    as_of=report.as_of, as_of_error=error, query=query,
                    paragraphs=narrative.draft(report), narrative_text=narrative.text(report),
-                   organizations=self.organizations().order_by("path").only("pk", "name", "depth"),
+                   organizations=picker(self.organizations(), org),
                    can_export=self.can_export(org))
         return ctx
 

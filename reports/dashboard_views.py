@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.figure_views import FigureMixin
+from core.figure_views import FigureMixin, picker
 from rollups import read as rollups_read
 
 from . import charts
@@ -51,7 +51,7 @@ class DashboardView(DashboardMixin, TemplateView):
         board = self.dashboard()
         ctx.update(title=_("工作看板"), dashboard=board,
                    organization=board.organization if board else None, year=board.year if board else None,
-                   organizations=self.organizations().order_by("path").only("pk", "name", "depth"))
+                   organizations=picker(self.organizations(), board.organization if board else None))
         if board:
             ctx.update(data=board.as_json(), chart_list=list(board.charts.items()), calendar_url=board.calendar_url)
         return ctx

@@ -256,3 +256,24 @@ def test_an_as_of_date_takes_the_figures_on_that_day_and_links_carry_it(login, y
     assert cards["members.total"]["url"] == f"/figures/members.total/?org={t.root.pk}&year={YEAR}&as_of=2020-02-29"
     for bad in ("2020-02-30", "yesterday", "2020-2-1"):
         assert c.get(URL, {"org": t.root.pk, "year": YEAR, "as_of": bad}).status_code == 404
+
+
+@pytest.mark.parametrize("url", [URL, "/figures/", "/reports/annual/"])
+def test_a_big_tree_offers_the_way_up_and_one_level_down(users, login, monkeypatch, url):
+    """A province's 180,000 organisations do not fit in a <select>: past PICKER_SIZE the selector lists the
+    chosen organisation's ancestors, itself and its children; a small tree is listed whole."""
+    from core import figure_views
+
+    t = users
+    c = login(t.org_admin)
+
+    def offered(org):
+        html = c.get(url, {"org": org.pk, "year": YEAR}).content.decode()
+        select = re.search(r'<select[^>]*name="org".*?</select>', html, re.S).group(0)
+        return {int(pk) for pk in re.findall(r'<option value="(\d+)"', select)}
+
+    everyone = set(Organization.objects.values_list("pk", flat=True))
+    assert offered(t.ca) == everyone
+    monkeypatch.setattr(figure_views, "PICKER_SIZE", 3)
+    assert offered(t.ca) == {t.root.pk, t.ca.pk, t.ca_b1.pk, t.ca_b2.pk}
+    assert offered(t.root) == {t.root.pk, t.ca.pk, t.cb.pk}
