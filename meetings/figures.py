@@ -14,7 +14,7 @@ from members.models import CommitteeSeat
 from orgs.history import subtree_q
 from orgs.models import Organization
 from rollups.computed import ComputedSource
-from rollups.specs import BELOW, OWN, Rollup, Source, count
+from rollups.specs import BELOW, OWN, Rollup, Source, by_month, count
 
 from .choices import Kind, Status
 from .compliance import APPLIES_TO, BOUND_ORG_KINDS, RULE_KINDS, RuleBook, percent, report, rule_key, tally, verdicts
@@ -84,10 +84,14 @@ def _by_kind(kind):
 
 
 # One figure per kind (theme days among them: "meetings.kind.theme_day").
+# The kinds the dashboard charts month by month keep their months (rollups.specs.by_month).
+MONTHLY_KINDS = {Kind.MEMBER_ASSEMBLY, Kind.BRANCH_COMMITTEE, Kind.GROUP_MEETING, Kind.PARTY_LECTURE, Kind.THEME_DAY,
+                 Kind.CENTRAL_GROUP_STUDY}
 for _kind in Kind:
     registry.register(f"meetings.kind.{_kind.value}", _kind.label, _("次"), SECTION, Meeting,
                       _("本组织及下级组织召开的该类会议次数"),
-                      rollup=count(HELD_MEETINGS, Q(kind=_kind)))(_by_kind(_kind))
+                      rollup=(by_month(HELD_MEETINGS, "held_on", Q(kind=_kind)) if _kind in MONTHLY_KINDS
+                              else count(HELD_MEETINGS, Q(kind=_kind))))(_by_kind(_kind))
 
 
 def _rate(counts):

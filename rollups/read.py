@@ -65,6 +65,12 @@ def _changed_since(as_of):
 
 
 def value(spec, user, org, period, as_of):
+    counts = measures(spec, user, org, period, as_of)
+    return NOT_APPLICABLE if counts is NOT_APPLICABLE else spec.combine(counts)
+
+
+def measures(spec, user, org, period, as_of):
+    """{measure: count} behind the value (a chart may show them one by one), or NOT_APPLICABLE."""
     if not _is_year(period):
         return NOT_APPLICABLE
     table = getattr(spec.source, "table", Rollup)
@@ -82,7 +88,7 @@ def value(spec, user, org, period, as_of):
         organization_id=org.pk, year=period.start.year, key__in=keys).values_list("key", "own", "total")}
     own = {key: rows.get(key, (0, 0))[0] for key in keys}
     if spec.reach == OWN:  # the builder asks for organisation=org, whatever the tree
-        return spec.combine(_by_measure(spec, own))
+        return _by_measure(spec, own)
     total = {key: rows.get(key, (0, 0))[1] for key in keys}
     changed = _remembered(("changed", as_of), lambda: _changed_since(as_of))
     if changed:
@@ -94,7 +100,7 @@ def value(spec, user, org, period, as_of):
         total = {key: total[key] + correction.get(key, 0) for key in keys}
     if spec.reach == BELOW:
         total = {key: total[key] - own[key] for key in keys}
-    return spec.combine(_by_measure(spec, total))
+    return _by_measure(spec, total)
 
 
 def _by_measure(spec, by_key):

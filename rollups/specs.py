@@ -49,6 +49,26 @@ class Rollup:
 
         return value(self, user, org, period, as_of)
 
+    def measures_of(self, user, org, period, as_of):
+        from .read import measures
+
+        return measures(self, user, org, period, as_of)
+
+
+def _total(values):
+    return sum(values.values())
+
+
+MONTHS = tuple(f"m{month:02d}" for month in range(1, 13))
+
+
+def by_month(source, date_field, q=None, reach=SUBTREE):
+    """A count kept month by month (measures m01..m12: a chart of the year reads them without the records);
+    the value is their sum."""
+    q = q or Q()
+    return Rollup(source, {m: q & Q(**{f"{date_field}__month": i}) for i, m in enumerate(MONTHS, start=1)},
+                  reach, combine=_total)
+
 
 def count(source, q=None, reach=SUBTREE):
     """The common case: one count of the source's records matching q (a Source, or a
