@@ -155,11 +155,13 @@ class FigureDetailView(FigureMixin, TemplateView):
         return qs.select_related().order_by(*drill_down_order(qs))
 
     def page(self, figure, org, year, value):
-        """The requested page (the last one past the end). A count figure's value is the number of its records
-        (the roll-up equals a recount: rollups/tests), so the paginator is told it instead of counting them."""
+        """The requested page (the last one past the end). A count figure's value is the number of its records,
+        and a rolled-up rate keeps that number as a measure (the roll-up equals a recount: rollups/tests), so
+        the paginator is told it instead of counting them."""
         paginator = Paginator(self.records(figure, org, year), self.paginate_by)
-        if figure.counts_records and isinstance(value, int):
-            paginator.count = value  # presets the cached property
+        known = figure.known_count(self.request.user, org, Period.year(year), self.as_of(year), value)
+        if known is not None:
+            paginator.count = known  # presets the cached property
         return paginator.get_page(self.request.GET.get("page"))
 
     def get(self, request, *args, **kwargs):

@@ -65,6 +65,17 @@ class Figure:
         """Whether the value is the number of records behind it (the default aggregate)."""
         return self.aggregate is count_records
 
+    def known_count(self, user, organization, period, as_of, value):
+        """How many records are behind the value without counting them, or None: a count's value, or the
+        measure of a rolled-up rate that counts its records (`Rollup.records`, e.g. the attendance rows)."""
+        if self.counts_records and isinstance(value, int):
+            return value
+        measure = getattr(self.rollup, "records", "")
+        if not measure:
+            return None
+        counts = self.rollup.measures_of(user, organization, period, as_of or period.end)
+        return None if counts is NOT_APPLICABLE else counts[measure]
+
     def records(self, user, organization, period, as_of=None):
         base = self.model.objects.restrict(user) if user is not None else self.model.objects.all()
         return self.builder(base, organization, period, as_of or period.end)

@@ -109,7 +109,7 @@ VISITED_IN_YEAR = ComputedSource(
 
 def _rate(source):
     return Rollup(source, {"total": Q(), "covered": Q()},
-                  combine=lambda v: coverage.percent(v["covered"], v["total"]))
+                  combine=lambda v: coverage.percent(v["covered"], v["total"]), records="total")
 
 
 @registry.register("liaison.branch_coverage", _("党支部联系领导覆盖率"), "%", SECTION, Organization,
@@ -149,7 +149,7 @@ _LEADER = Q(status_then__in=sorted(MEMBER_STATUSES), person__cadre_level__in=cov
                    _("统计日组织关系在本组织及下级的中层及以上党员领导人员中，恰好联系一个党支部的比例（未联系或同时联系多个的"
                      "均为未覆盖，排在最前）"), aggregate=covered_rate,
                    rollup=Rollup(LEADERS, {"total": _LEADER, "covered": _LEADER & Q(led=1)},
-                                 combine=lambda v: coverage.percent(v["covered"], v["total"])))
+                                 combine=lambda v: coverage.percent(v["covered"], v["total"]), records="total"))
 def leader_coverage(qs, org, period, as_of):
     leaders = coverage.leaders_on(qs, org, as_of)
     return mark(leaders, coverage.leaders_with_one_branch(leaders, as_of))

@@ -105,7 +105,7 @@ def attendance_rate(qs):
 @registry.register("meetings.attendance_rate", _("会议出席率"), "%", SECTION, Attendance,
                    _("本组织及下级组织已召开会议的出席人次占应出席人次的比例"), aggregate=attendance_rate,
                    rollup=Rollup(HELD_ATTENDANCE, {"total": Q(), "present": Q(status="present")},
-                                 combine=_rate))
+                                 combine=_rate, records="total"))
 def attendance(qs, org, period, as_of):
     return subtree(qs.filter(meeting__status=Status.HELD, meeting__held_on__gte=period.start,
                              meeting__held_on__lte=period.end), org, as_of, "meeting__organization")

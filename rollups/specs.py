@@ -40,6 +40,7 @@ class Rollup:
     combine: Callable = _single  # {measure: count} -> the figure's value
     code: str = ""  # set by the figures registry
     cells: str = ""  # where figures share cells (a rate and its gaps), their common key prefix; else the code
+    records: str = ""  # the measure that counts the figure's records (a rate's population), if one does
 
     def key(self, measure):
         return f"{self.cells or self.code}:{measure}"

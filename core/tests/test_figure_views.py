@@ -199,7 +199,7 @@ def test_count_figure_pages_by_its_value_without_counting_the_records(login, mee
     assert listed(seen[9][0]) == rows[2]  # past the end: the last page
 
 
-def test_rate_drill_down_still_counts_its_records(login, meetings, pages_of_three):
+def test_a_rolled_up_rate_pages_by_the_measure_that_counts_its_records(login, meetings, pages_of_three):
     t = meetings
     people = [make_person(t.ca_b1, f"党员{i}", joined_on=date(2020, 1, 1)) for i in range(5)]
     held(t.ca_b1, date(2024, 9, 3), kind="member_assembly", agenda=[],
@@ -207,6 +207,8 @@ def test_rate_drill_down_still_counts_its_records(login, meetings, pages_of_thre
     code = "meetings.attendance_rate"
     assert not registry.get(code).counts_records
     seen = pages(login(t.sec_a), code, {"org": t.ca.pk, "year": 2024}, [1, 2, 5])
+    for _html, queries in seen.values():  # the attendance rows are the roll-up's "total", not counted again
+        assert not [sql for sql in queries if "COUNT(" in sql and '"meetings_attendance"' in sql], queries
     rows = [listed(seen[n][0]) for n in (1, 2)]
     assert [len(r) for r in rows] == [3, 3] and "共 6 条" in seen[1][0] and "2 / 2" in seen[2][0]
     assert re.search(r'id="figure-value">50.0<', seen[1][0])
