@@ -108,9 +108,9 @@ def count(org_ids, year):
     if len(org_ids) == 1:  # a write's recount: only the sub-tasks under that organisation can meet there
         within = Organization.objects.filter(pk=org_ids[0]).values_list("path", flat=True).first()
     points = meeting_points(year, org_ids, within)
-    for start in range(0, len(points), 2000):
-        chunk = list(points)[start:start + 2000]
-        for row in _rows(year_tasks.filter(pk__in=chunk), day):
+    ids = list(points)
+    for start in range(0, len(ids), 2000):
+        for row in _rows(year_tasks.filter(pk__in=ids[start:start + 2000]), day):
             _add(cells, points[row["pk"]], row, -1)
     return cells
 
