@@ -149,47 +149,42 @@ def _invalidate(source, first_year):
     StockYear.objects.filter(group=source.group, year__gte=first_year).delete()
 
 
+def _watch(model, uid, facts, empty, changed):
+    """Connect `model`'s saves and deletes: `changed(old, new)` runs when the facts of the row before (read
+    back) and after the write differ. Each watcher keeps its own attribute on the instance: several sources
+    watch one model (an organisation, a seat)."""
+    attr = "_facts_" + uid.replace(".", "_").replace(":", "_")
+
+    def before(sender, instance, **kwargs):
+        old = type(instance).objects.filter(pk=instance.pk).first() if instance.pk is not None else None
+        setattr(instance, attr, facts(old) if old is not None else empty)
+
+    def after(sender, instance, deleted=False, **kwargs):
+        old, new = getattr(instance, attr, empty), empty if deleted else facts(instance)
+        if old != new:  # a write that leaves every input alone costs nothing more
+            changed(old, new)
+
+    def after_delete(sender, instance, **kwargs):
+        after(sender, instance, deleted=True)
+
+    pre_save.connect(before, sender=model, weak=False, dispatch_uid=uid + ":pre_save")
+    pre_delete.connect(before, sender=model, weak=False, dispatch_uid=uid + ":pre_delete")
+    post_save.connect(after, sender=model, weak=False, dispatch_uid=uid + ":post_save")
+    post_delete.connect(after_delete, sender=model, weak=False, dispatch_uid=uid + ":post_delete")
+
+
 def connect():
     """Every write a computed source follows recomputes the cells it touched, before and after; a write
-    that invalidates it unmarks the years; a move recomputes what the source says it may change."""
+    that invalidates it unmarks the years (an edit may move a rule's date later: the years it left change
+    too); a move recomputes what the source says it may change."""
     for source in sources():
         for model, facts in source.follows:
-            def before(sender, instance, facts=facts, **kwargs):
-                old = type(instance).objects.filter(pk=instance.pk).first() if instance.pk is not None else None
-                instance._computed_facts = set(facts(old)) if old else set()
-
-            def after(sender, instance, source=source, facts=facts, deleted=False, **kwargs):
-                old = getattr(instance, "_computed_facts", set())
-                new = set() if deleted else set(facts(instance))
-                if old != new:  # an edit that leaves every verdict's inputs alone costs nothing more
-                    touch(source, [fact[:3] for fact in old ^ new])
-
-            def after_delete(sender, instance, after=after, **kwargs):
-                after(sender, instance, deleted=True)
-
-            uid = f"rollups.computed:{source.group}:{model._meta.label_lower}"
-            pre_save.connect(before, sender=model, weak=False, dispatch_uid=uid + ":pre_save")
-            pre_delete.connect(before, sender=model, weak=False, dispatch_uid=uid + ":pre_delete")
-            post_save.connect(after, sender=model, weak=False, dispatch_uid=uid + ":post_save")
-            post_delete.connect(after_delete, sender=model, weak=False, dispatch_uid=uid + ":post_delete")
+            _watch(model, f"rollups.computed:{source.group}:{model._meta.label_lower}",
+                   lambda instance, facts=facts: set(facts(instance)), set(),
+                   lambda old, new, source=source: touch(source, [fact[:3] for fact in old ^ new]))
         for model, facts in source.invalidated_by:
-            def remember(sender, instance, facts=facts, **kwargs):
-                old = type(instance).objects.filter(pk=instance.pk).first() if instance.pk is not None else None
-                instance._invalidating_facts = facts(old) if old is not None else None
-
-            def invalidate(sender, instance, source=source, facts=facts, deleted=False, **kwargs):
-                old, new = getattr(instance, "_invalidating_facts", None), None if deleted else facts(instance)
-                if old != new:  # an edit may move a rule's date later: the years it left change too
-                    _invalidate(source, min(f[0] for f in (old, new) if f is not None))
-
-            def invalidate_deleted(sender, instance, invalidate=invalidate, **kwargs):
-                invalidate(sender, instance, deleted=True)
-
-            uid = f"rollups.computed:{source.group}:{model._meta.label_lower}:invalidate"
-            pre_save.connect(remember, sender=model, weak=False, dispatch_uid=uid + ":pre_save")
-            pre_delete.connect(remember, sender=model, weak=False, dispatch_uid=uid + ":pre_delete")
-            post_save.connect(invalidate, sender=model, weak=False, dispatch_uid=uid + ":post_save")
-            post_delete.connect(invalidate_deleted, sender=model, weak=False, dispatch_uid=uid + ":post_delete")
+            _watch(model, f"rollups.computed:{source.group}:{model._meta.label_lower}:invalidate", facts, None,
+                   lambda old, new, source=source: _invalidate(source, min(f[0] for f in (old, new) if f)))
 
     def recompute_moved(sender, old_prefix, new_prefix, **kwargs):
         for source in sources():
