@@ -6,7 +6,7 @@ the root that is every ledger's top-level items ("33 tasks", "153 items"); for a
 its college gave it. A task split into sub-tasks is counted once, at the highest level inside the subtree.
 The period selects ledgers by their year.
 """
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +41,12 @@ def status_in(as_of, statuses):
     then joined every organisation to every task before the first page of a drill-down (2.4 s)."""
     latest = _then(as_of, OuterRef(OuterRef("pk"))).values("pk")[:1]
     return Exists(Transition.objects.filter(pk=Subquery(latest), status__in=sorted(statuses)))
+
+
+def submitted_in_time(as_of):
+    """Whether the task's last submission by `as_of` was on or before its deadline (an EXISTS, as status_in)."""
+    latest = _then(as_of, OuterRef(OuterRef("pk"))).filter(event=Event.SUBMITTED).values("pk")[:1]
+    return Exists(Transition.objects.filter(pk=Subquery(latest), on__lte=OuterRef("deadline")))
 
 
 def counted(qs, org, period, as_of, kind=None):
@@ -125,7 +131,7 @@ def tasks_overdue(qs, org, period, as_of):
                    _("经审核确认完成、且在完成时限内提交完成的任务"),
                    rollup=rolled("ledgers.tasks.on_time"))
 def tasks_on_time(qs, org, period, as_of):
-    return done(counted(qs, org, period, as_of), as_of).filter(submitted_then__lte=F("deadline"))
+    return done(counted(qs, org, period, as_of), as_of).filter(submitted_in_time(as_of))
 
 
 def _by_status(status):
