@@ -124,10 +124,11 @@ class FigureIndexView(FigureMixin, TemplateView):
         sections = {}
         if org is not None:
             period, query = Period.year(year), self.query(org, year)
-            for figure in registry.all():
-                sections.setdefault(figure.section, []).append({
-                    "figure": figure, "value": figure.value(self.request.user, org, period, self.as_of(year)),
-                    "url": f"{reverse('figure_detail', args=[figure.code])}?{query}"})
+            with registry.page():
+                for figure in registry.all():
+                    sections.setdefault(figure.section, []).append({
+                        "figure": figure, "value": figure.value(self.request.user, org, period, self.as_of(year)),
+                        "url": f"{reverse('figure_detail', args=[figure.code])}?{query}"})
         order = list(SECTIONS)
         grouped = [(SECTIONS.get(code, code), items) for code, items in
                    sorted(sections.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order),

@@ -6,6 +6,7 @@ already restricted to what the user may see, so a figure never counts records ou
 the figure's value and its drill-down list are the same queryset, so they cannot disagree.
 """
 from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -98,6 +99,19 @@ NOT_APPLICABLE = object()  # a roll-up's answer when it cannot answer; the build
 class Registry:
     def __init__(self):
         self._figures = {}
+        self._page_scopes = []
+
+    def add_page_scope(self, scope):
+        """`scope()`: a context manager around a page that computes many figures (rollups: read what they all
+        ask, such as the years built, once)."""
+        self._page_scopes.append(scope)
+
+    @contextmanager
+    def page(self):
+        with ExitStack() as stack:
+            for scope in self._page_scopes:
+                stack.enter_context(scope())
+            yield
 
     def register(self, code, title, unit, section, model, description="", aggregate=None, rollup=None):
         def decorator(builder):

@@ -13,8 +13,8 @@ from django.views.generic import TemplateView
 
 from core.excel import XLSX_TYPE
 from core.figure_views import picker
+from core.figures import registry
 from orgs.models import Organization
-from rollups import read as rollups_read
 
 from . import annual, export_pdf, export_xlsx, narrative
 
@@ -74,7 +74,7 @@ class AnnualMixin(LoginRequiredMixin):
 
     def report(self):
         org, year, as_of, error = self.resolve()
-        with rollups_read.memo():
+        with registry.page():
             return annual.build(self.request.user, org, year, as_of), error
 
     def can_export(self, org):

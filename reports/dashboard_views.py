@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.figure_views import FigureMixin, picker
-from rollups import read as rollups_read
+from core.figures import registry
 
 from . import charts
 
@@ -39,7 +39,7 @@ class DashboardMixin(FigureMixin):
         as_of = self.as_of()
         if self.request.GET.get("as_of", "").strip() and as_of is None:
             raise Http404(_("未找到该记录"))
-        with rollups_read.memo():
+        with registry.page():
             return charts.build(self.request.user, org, year, self.organizations(), as_of)
 
 

@@ -8,9 +8,11 @@ class RollupsConfig(AppConfig):
 
     def ready(self):
         from core import demo
+        from core.figures import registry
 
-        from . import computed, receivers, stocks
+        from . import computed, read, receivers, stocks
 
+        registry.add_page_scope(read.memo)
         receivers.connect()
         stocks.connect()
         computed.connect()

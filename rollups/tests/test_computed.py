@@ -187,3 +187,24 @@ def test_property_verdicts_equal_the_builder(people, ops):
             raise _Rollback
     except _Rollback:
         pass
+
+
+def test_a_page_reads_the_built_years_once(people):
+    """Pages computing many figures run inside registry.page(), where rollups.read remembers what they all
+    ask: twelve compliance figures look up their group's built year once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = people
+    computed.rebuild()
+    period = Period.year(YEAR)
+
+    def built_lookups():
+        with CaptureQueriesContext(connection) as ctx:
+            values = [f.value(None, t.root, period) for f in COMPLIANCE]
+        return values, sum(1 for q in ctx.captured_queries if "rollups_stockyear" in q["sql"])
+
+    alone, many = built_lookups()
+    with registry.page():
+        paged, once = built_lookups()
+    assert paged == alone and many == len(COMPLIANCE) and once == 1
