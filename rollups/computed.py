@@ -23,7 +23,7 @@ from orgs.signals import after_move
 
 from . import maintain
 from .models import ComputedRollup, StockYear
-from .stocks import STOCK_YEARS
+from .stocks import STOCK_YEARS, StockSource, built_years
 
 CHUNK = 2000  # organisations judged per call on a rebuild (SQLite's parameter limit; memory)
 
@@ -54,8 +54,7 @@ class ComputedSource:
     exact_after_moves: bool = field(default=True, hash=False, compare=False)
     table = ComputedRollup
 
-    def built(self, year):
-        return StockYear.objects.filter(group=self.group, year=year).exists()
+    built = StockSource.built  # the same StockYear marks
 
 
 def sources():
@@ -71,7 +70,7 @@ def _window(today=None):
 def touch(source, spans):
     """Recompute the cells of the (organisation id, first year or None, last year or None) spans, in the
     built years, and carry the differences up the tree."""
-    built = set(StockYear.objects.filter(group=source.group).values_list("year", flat=True))
+    built = set(built_years(source.group))
     by_year = defaultdict(set)
     for org_id, first, last in spans:
         for year in built:
