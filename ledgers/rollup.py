@@ -97,7 +97,7 @@ def meeting_points(year, org_ids=None, within=None):
     return points
 
 
-def count(org_ids, year):
+def count(org_ids, year, keys):
     """{(organisation id, key): own value}: +1 per task owned, -1 per sub-task whose owners meet there."""
     day = date(year, 12, 31)
     cells = {}

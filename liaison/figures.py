@@ -59,7 +59,7 @@ def _flags(code, population, covered):
     return cells
 
 
-def _on_year_end(org_ids, year):
+def _on_year_end(org_ids, year, keys):
     day = date(year, 12, 31)
     branches = coverage.existing(Organization.objects.filter(pk__in=org_ids), day, day)
     teachers = coverage.teacher_led(branches)
@@ -67,7 +67,7 @@ def _on_year_end(org_ids, year):
             **_flags("liaison.dual_leader_coverage", teachers, coverage.with_dual_leader(teachers, day))}
 
 
-def _in_year(org_ids, year):
+def _in_year(org_ids, year, keys):
     period = Period.year(year)
     branches = coverage.existing(Organization.objects.filter(pk__in=org_ids), period.start, period.end)
     return _flags("liaison.visit_coverage", branches, coverage.visited(branches, period))

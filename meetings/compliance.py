@@ -326,10 +326,12 @@ def rate(entries, kind, as_of):
     return percent(*tally(entries, kind, as_of))
 
 
-def verdicts(org_ids, year):
-    """{(organization id, kind): (satisfied, missing)} of the organisations given, for the year's periods
-    judged on 31 December, when all have closed (what a year's rate counts on any day after it)."""
+def verdicts(org_ids, year, kinds=RULE_KINDS):
+    """{(organization id, kind): (satisfied, missing)} of the organisations given, for the rules of `kinds`
+    and the year's periods judged on 31 December, when all have closed (what a year's rate counts on any day
+    after it)."""
     as_of = date(year, 12, 31)
-    entries = report(Organization.objects.filter(pk__in=org_ids), year, as_of)
+    orgs = Organization.objects.filter(pk__in=org_ids).only("pk", "kind", "path", "established_on", "dissolved_on")
+    entries = report(orgs, year, as_of, rules=RuleBook([rule_key(k) for k in kinds]), kinds=kinds)
     return {(entry.organization.pk, row.kind): tally([entry], row.kind, as_of)
             for entry in entries for row in entry.rows}

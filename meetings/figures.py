@@ -158,9 +158,15 @@ def _cells(kind):
     return f"meetings.compliance.{kind}"
 
 
-def _judged(org_ids, year):
-    return {(org_id, f"{_cells(kind)}:{measure}"): n for (org_id, kind), counts in verdicts(org_ids, year).items()
+def _judged(org_ids, year, keys):
+    kinds = [k for k in RULE_KINDS if f"{_cells(k)}:satisfied" in keys or f"{_cells(k)}:missing" in keys]
+    return {(org_id, f"{_cells(kind)}:{measure}"): n
+            for (org_id, kind), counts in verdicts(org_ids, year, kinds).items()
             for measure, n in zip(("satisfied", "missing"), counts, strict=True)}
+
+
+def _keys_of_kind(kind):
+    return {f"{_cells(kind)}:{measure}" for measure in ("satisfied", "missing")}
 
 
 def _meeting_facts(meeting):
@@ -170,8 +176,16 @@ def _meeting_facts(meeting):
     return {(meeting.organization_id, year, year, meeting.kind, meeting.held_on.month)}
 
 
+def _meeting_keys(fact):
+    return _keys_of_kind(fact[3])
+
+
 def _seat_facts(seat):
     return {(seat.organization_id, seat.started_on.year, None, seat.started_on, seat.ended_on)}
+
+
+def _seat_keys(fact):
+    return _keys_of_kind(Kind.BRANCH_COMMITTEE)  # seats decide only whether a committee is owed meetings
 
 
 def _org_facts(org):
@@ -202,7 +216,8 @@ def _moved(old_prefix, new_prefix):
 COMPLIANCE = ComputedSource(
     "meetings.compliance", Organization, count=_judged, orgs=_bound_orgs,
     keys=tuple(f"{_cells(k)}:{m}" for k in RULE_KINDS for m in ("satisfied", "missing")),
-    follows=((Meeting, _meeting_facts), (CommitteeSeat, _seat_facts), (Organization, _org_facts)),
+    follows=((Meeting, _meeting_facts, _meeting_keys), (CommitteeSeat, _seat_facts, _seat_keys),
+             (Organization, _org_facts)),
     invalidated_by=((RuleVersion, _rule_facts),), moved=_moved)
 
 

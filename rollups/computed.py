@@ -30,15 +30,18 @@ CHUNK = 2000  # organisations judged per call on a rebuild (SQLite's parameter l
 
 @dataclass(frozen=True)
 class ComputedSource:
-    """`count(org_ids, year)`: {(organisation id, key): value} of the organisations given, judged as on
-    31 December of `year`; `keys` every key it may give (a key it leaves out is 0); `orgs` the organisations
-    it may give values for (a rebuild judges these). `follows`: (model, facts(instance) -> {(organisation
-    id, first year or None, last year or None, *facts)}): a write whose facts changed recomputes those
-    organisations' cells in those years. `invalidated_by`: (model, facts(instance) -> (first year, *facts) or
-    None): a write that changes them may change any number of cells from the first year on (old or new).
-    `moved(old_prefix, new_prefix)`: the ids of the organisations a move may change the values of (beyond
-    carrying the totals). `exact_after_moves`: whether the own values, added up on the tree of an earlier
-    day, give that day's figure (rollups.read corrects the current totals for later moves that way)."""
+    """`count(org_ids, year, keys)`: {(organisation id, key): value} of the organisations given, judged as on
+    31 December of `year`, for `keys` at least (it may give more); `keys` every key it may give (a key it
+    leaves out is 0); `orgs` the organisations it may give values for (a rebuild judges these).
+    `follows`: (model, facts(instance) -> {(organisation id, first year or None, last year or None, *facts)}
+    [, keys_of(fact) -> keys or None]): a write whose facts changed recomputes those organisations' cells in
+    those years, for the keys the changed facts may change (all without keys_of: a meeting changes only its
+    kind's verdicts, and saving one is on every user's path). `invalidated_by`: (model, facts(instance) ->
+    (first year, *facts) or None): a write that changes them may change any number of cells from the first
+    year on (old or new). `moved(old_prefix, new_prefix)`: the ids of the organisations a move may change the
+    values of (beyond carrying the totals). `exact_after_moves`: whether the own values, added up on the tree
+    of an earlier day, give that day's figure (rollups.read corrects the current totals for later moves that
+    way)."""
 
     group: str
     model: type
@@ -67,24 +70,25 @@ def _window(today=None):
     return list(range(this_year - STOCK_YEARS + 1, this_year + 1))
 
 
-def touch(source, spans):
+def touch(source, spans, keys=None):
     """Recompute the cells of the (organisation id, first year or None, last year or None) spans, in the
-    built years, and carry the differences up the tree."""
+    built years, and carry the differences up the tree: the cells of `keys`, or of all the source's keys."""
+    keys = source.keys if keys is None else tuple(k for k in source.keys if k in keys)
     built = set(built_years(source.group))
     by_year = defaultdict(set)
     for org_id, first, last in spans:
         for year in built:
             if org_id and (first is None or year >= first) and (last is None or year <= last):
                 by_year[year].add(org_id)
-    if not by_year:
+    if not by_year or not keys:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # as maintain.touch
         for year in sorted(by_year):
             maintain.lock(source.group, year)
         for year, org_ids in sorted(by_year.items()):
-            counted = source.count(sorted(org_ids), year)
+            counted = source.count(sorted(org_ids), year, keys)
             for org_id in sorted(org_ids):
-                maintain._apply(org_id, year, {key: counted.get((org_id, key), 0) for key in source.keys},
+                maintain._apply(org_id, year, {key: counted.get((org_id, key), 0) for key in keys},
                                 model=ComputedRollup)
 
 
@@ -96,7 +100,7 @@ def expected(years):
         ids = list(source.orgs().order_by("pk").values_list("pk", flat=True))
         for year in years:
             for start in range(0, len(ids), CHUNK):
-                for (org_id, key), n in source.count(ids[start:start + CHUNK], year).items():
+                for (org_id, key), n in source.count(ids[start:start + CHUNK], year, source.keys).items():
                     if not n:
                         continue
                     cells[org_id, year, key][0] = n
@@ -172,15 +176,29 @@ def _watch(model, uid, facts, empty, changed):
     post_delete.connect(after_delete, sender=model, weak=False, dispatch_uid=uid + ":post_delete")
 
 
+def _keys_of(keys_of, facts):
+    """The keys the changed facts may change, None for all."""
+    if keys_of is None:
+        return None
+    keys = set()
+    for fact in facts:
+        some = keys_of(fact)
+        if some is None:
+            return None
+        keys.update(some)
+    return keys
+
+
 def connect():
     """Every write a computed source follows recomputes the cells it touched, before and after; a write
     that invalidates it unmarks the years (an edit may move a rule's date later: the years it left change
     too); a move recomputes what the source says it may change."""
     for source in sources():
-        for model, facts in source.follows:
+        for model, facts, *keys_of in source.follows:
             _watch(model, f"rollups.computed:{source.group}:{model._meta.label_lower}",
                    lambda instance, facts=facts: set(facts(instance)), set(),
-                   lambda old, new, source=source: touch(source, [fact[:3] for fact in old ^ new]))
+                   lambda old, new, source=source, keys_of=(keys_of or [None])[0]:
+                   touch(source, [fact[:3] for fact in old ^ new], _keys_of(keys_of, old ^ new)))
         for model, facts in source.invalidated_by:
             _watch(model, f"rollups.computed:{source.group}:{model._meta.label_lower}:invalidate", facts, None,
                    lambda old, new, source=source: _invalidate(source, min(f[0] for f in (old, new) if f)))

@@ -125,7 +125,7 @@ def touch(group, cells):
         pending[group].update((org_id, date(year, 1, 1)) for org_id, year in years)
         return
     sources = _by_source(group)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's write fails with it: no savepoint to pay for
         for year in sorted({y for _, y in years}):
             lock(group, year)
         for org_id, year in sorted(years):
@@ -145,18 +145,21 @@ def lock(group, year):
 
 
 def _apply(org_id, year, fresh, model=Rollup):
+    """Set the organisation's own values of `fresh` and add the differences to its and its ancestors'
+    totals. Three statements: every meeting save runs this once per roll-up table, so each round trip shows."""
     table = model._meta.db_table
     keys = list(fresh)
     marks = ", ".join(["%s"] * len(keys))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT key, own FROM {table} WHERE organization_id = %s AND year = %s AND key IN ({marks})",
-                       [org_id, year, *keys])
-        held = dict(cursor.fetchall())
+        cursor.execute(f"SELECT o.path, c.key, c.own FROM {Organization._meta.db_table} o LEFT JOIN {table} c "
+                       f"ON c.organization_id = o.id AND c.year = %s AND c.key IN ({marks}) WHERE o.id = %s",
+                       [year, *keys, org_id])
+        rows = cursor.fetchall()
+        held = {key: own for _, key, own in rows if key is not None}
         deltas = {key: n - held.get(key, 0) for key, n in fresh.items() if n != held.get(key, 0)}
         if not deltas:
             return
-        cursor.execute(f"SELECT path FROM {Organization._meta.db_table} WHERE id = %s", [org_id])
-        line = ancestors(cursor.fetchone()[0])
+        line = ancestors(rows[0][0])
         changed = list(deltas)
         cmarks = ", ".join(["%s"] * len(changed))
         cursor.execute(
@@ -166,13 +169,11 @@ def _apply(org_id, year, fresh, model=Rollup):
             [v for pk in line for key in changed for v in (pk, year, key)])
         add = " ".join(["WHEN %s THEN %s"] * len(changed))
         cursor.execute(
-            f"UPDATE {table} SET total = total + CASE key {add} ELSE 0 END "
+            f"UPDATE {table} SET total = total + CASE key {add} ELSE 0 END, "
+            f"own = CASE WHEN organization_id = %s THEN CASE key {add} ELSE own END ELSE own END "
             f"WHERE organization_id IN ({', '.join(['%s'] * len(line))}) AND year = %s AND key IN ({cmarks})",
-            [v for key in changed for v in (key, deltas[key])] + line + [year] + changed)
-        cursor.execute(
-            f"UPDATE {table} SET own = CASE key {add} ELSE own END "
-            f"WHERE organization_id = %s AND year = %s AND key IN ({cmarks})",
-            [v for key in changed for v in (key, fresh[key])] + [org_id, year] + changed)
+            [v for key in changed for v in (key, deltas[key])] + [org_id]
+            + [v for key in changed for v in (key, fresh[key])] + line + [year] + changed)
 
 
 # --- from scratch ---------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def touch(group, cells):
     for org_id, year in years:
         by_year[year].add(org_id)
     keys = [spec.key(m) for spec_list in sources.values() for spec in spec_list for m in spec.measures]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # as maintain.touch
         for year in sorted(by_year):
             maintain.lock(group, year)
         for year, org_ids in sorted(by_year.items()):

@@ -80,6 +80,35 @@ def test_writes_keep_the_verdicts_equal_to_the_builder(people):
     assert computed.differences() == []
 
 
+def test_a_write_recomputes_only_the_rules_it_can_change(people, monkeypatch):
+    """A meeting recomputes its kind's verdicts, a seat the committee meetings' (what a save costs); an
+    organisation's own change, all of them."""
+    t = people
+    computed.rebuild()
+    source = COMPLIANCE[0].rollup.source
+    asked = []
+
+    def recorded(ids, year, keys):
+        asked.append(set(keys))
+        return source.__dict__["count"](ids, year, keys)
+
+    # The dataclass is frozen and its other instances must stay untouched: a property that answers for this one.
+    monkeypatch.setattr(type(source), "count", property(
+        lambda self: recorded if self is source else self.__dict__["count"]), raising=False)
+    held(t.ca_b1, "theme_day", date(YEAR, 3, 1))
+    assert asked and all(keys == {"meetings.compliance.theme_day:satisfied", "meetings.compliance.theme_day:missing"}
+                         for keys in asked)
+    asked.clear()
+    members.appoint(SYSTEM, t.ca_b1, t.zhang, "secretary", date(YEAR, 7, 1))
+    assert asked and all(keys == {"meetings.compliance.branch_committee:satisfied",
+                                  "meetings.compliance.branch_committee:missing"} for keys in asked)
+    members.transfer(SYSTEM, t.li, t.cb_b1, date(YEAR, 6, 1))
+    asked.clear()
+    orgs.dissolve_organization(SYSTEM, fresh(t.ca_b2)[0], date(YEAR, 6, 30))
+    assert asked and all(keys == set(source.keys) for keys in asked)
+    assert computed.differences() == []
+
+
 def test_seats_dissolution_and_moves_follow(people):
     t = people
     computed.rebuild()
