@@ -71,6 +71,46 @@ def drill_down_order(qs):
     return keys
 
 
+class InParts:
+    """A drill-down listed part after part (a rate's gaps, then what is covered), each part a queryset in its
+    own order. Sorting a province's 150,000 branches by a computed flag took 0.4 s for the first page; each
+    part walks its rows in index order and stops when the page is full. A part's size is counted only when a
+    page starts beyond it."""
+
+    ordered = True  # for the paginator: each part is
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def count(self):
+        return sum(part.count() for part in self.parts)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        start, stop = item.start or 0, item.stop
+        rows = []
+        for part in self.parts:
+            if stop is not None and stop <= 0:
+                break
+            chunk = list(part[start:stop])
+            rows.extend(chunk)
+            # Where this part ends, in its own positions: it ended inside the slice, or before it began.
+            size = start + len(chunk) if chunk else (part.count() if start else 0)
+            if stop is not None and size >= stop:
+                break
+            start, stop = max(start - size, 0), None if stop is None else stop - size
+        return rows
+
+    def __iter__(self):
+        return self.iterator()
+
+    def iterator(self, chunk_size=1000):
+        for part in self.parts:
+            yield from part.iterator(chunk_size=chunk_size)
+
+
 class FigureMixin(LoginRequiredMixin):
     def organizations(self):
         model = organization_model()
@@ -151,6 +191,13 @@ class FigureDetailView(FigureMixin, TemplateView):
 
     def records(self, figure, org, year):
         qs = figure.records(self.request.user, org, Period.year(year), self.as_of(year))
+        parts = getattr(qs, "listed_in_parts", None)  # set by builders that list gaps first (liaison.figures.mark)
+        if parts:
+            return InParts([self.ordered(part) for part in parts])
+        return self.ordered(qs)
+
+    @staticmethod
+    def ordered(qs):
         # The rows' str() usually names related records (the person of an attendance record): fetched in
         # the same query, so the page costs the same whatever it shows.
         return qs.select_related().order_by(*drill_down_order(qs))

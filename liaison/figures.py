@@ -6,7 +6,7 @@ A rate's records are its whole population, each annotated `covered` and listed g
 the covered share in %. The subtree is taken on the tree as it was on the as-of date (orgs.history)."""
 from datetime import date
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
@@ -42,9 +42,14 @@ def covered_rate(qs):
 
 def mark(population, covered):
     """`population` annotated with whether each row is in `covered` (a queryset of the same model), the gaps
-    first: the drill-down of a rate opens on what is missing."""
+    first: the drill-down of a rate opens on what is missing. The drill-down page lists the two parts one
+    after the other (core.figure_views.InParts) rather than sorting the whole population by the flag."""
     flag = ExpressionWrapper(Q(pk__in=covered.values("pk")), output_field=BooleanField())
-    return population.annotate(covered=flag).order_by("covered", *population.model._meta.ordering)
+    ordering = population.model._meta.ordering
+    marked = population.annotate(covered=flag).order_by("covered", *ordering)
+    hit = Exists(covered.filter(pk=OuterRef("pk")))
+    marked.listed_in_parts = (population.filter(~hit).order_by(*ordering), population.filter(hit).order_by(*ordering))
+    return marked
 
 
 # The branch coverage rates are rolled up (rollups/computed.py): each branch counts in its own cell, once in

@@ -227,3 +227,33 @@ def test_a_whole_number_that_is_not_a_count_does_not_size_the_pages(login, users
     html = login(t.org_admin).get(f"/figures/{code}/", {"org": t.root.pk, "year": 2024}).content.decode()
     assert f"共 {organisations} 条" in html
     assert len(listed(html)) == min(3, organisations)
+
+
+def test_a_rate_lists_its_gaps_then_the_rest_page_by_page(login, users, pages_of_three):
+    """A coverage rate's drill-down is listed in two parts (liaison.figures.mark, InParts): the branches not
+    visited, then the visited ones, each by path; pages cross the boundary without overlap or loss."""
+    from liaison import services as liaison
+    from orgs.models import Organization
+
+    t = users
+    extra = [Organization.objects.create(code=f"CA-X{i}", name=f"甲学院第{i}党支部", kind="branch", parent=t.ca,
+                                         established_on=date(2010, 1, 1)) for i in range(5)]
+    for branch in (extra[1], extra[3], t.ca_b2):
+        liaison.record_visit(SYSTEM, branch=branch, visited_on=date(2024, 4, 1), leaders=[t.zhang])
+    code = "liaison.visit_coverage"
+    figure = registry.get(code)
+    marked = list(figure.records(t.org_admin, t.root, Period.year(2024)))
+    expected = [str(o) for o in sorted(marked, key=lambda o: (o.covered, o.path, o.pk))]
+    assert 3 < sum(not o.covered for o in marked) < len(marked) - 2  # the boundary falls inside a page
+    client = login(t.org_admin)
+    last = -(-len(marked) // 3)
+    seen = pages(client, code, {"org": t.root.pk, "year": 2024}, [*range(1, last + 1), 99])
+    rows = [text for n in range(1, last + 1) for _, text in listed(seen[n][0])]
+    assert rows == expected
+    assert listed(seen[99][0]) == listed(seen[last][0])
+    # No page sorts the whole population by the flag: each part is its own query (the value still reads it).
+    assert not [sql for n in seen for sql in seen[n][1] if 'AS "covered"' in sql and "LIMIT" in sql]
+    response = client.get(f"/figures/{code}/", {"org": t.root.pk, "year": 2024, "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    exported = [row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert exported == expected
