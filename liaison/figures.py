@@ -49,6 +49,7 @@ def mark(population, covered):
     marked = population.annotate(covered=flag).order_by("covered", *ordering)
     hit = Exists(covered.filter(pk=OuterRef("pk")))
     marked.listed_in_parts = (population.filter(~hit).order_by(*ordering), population.filter(hit).order_by(*ordering))
+    marked.part_sizes = lambda measures: (measures["total"] - measures["covered"], measures["covered"])  # _rate's
     return marked
 
 

@@ -229,9 +229,11 @@ def test_a_whole_number_that_is_not_a_count_does_not_size_the_pages(login, users
     assert len(listed(html)) == min(3, organisations)
 
 
-def test_a_rate_lists_its_gaps_then_the_rest_page_by_page(login, users, pages_of_three):
+@pytest.mark.parametrize("rolled_up", [False, True])
+def test_a_rate_lists_its_gaps_then_the_rest_page_by_page(login, users, pages_of_three, rolled_up):
     """A coverage rate's drill-down is listed in two parts (liaison.figures.mark, InParts): the branches not
-    visited, then the visited ones, each by path; pages cross the boundary without overlap or loss."""
+    visited, then the visited ones, each by path; pages cross the boundary without overlap or loss. With the
+    roll-up built, the parts' sizes come from it and nothing is counted."""
     from liaison import services as liaison
     from orgs.models import Organization
 
@@ -240,6 +242,10 @@ def test_a_rate_lists_its_gaps_then_the_rest_page_by_page(login, users, pages_of
                                          established_on=date(2010, 1, 1)) for i in range(5)]
     for branch in (extra[1], extra[3], t.ca_b2):
         liaison.record_visit(SYSTEM, branch=branch, visited_on=date(2024, 4, 1), leaders=[t.zhang])
+    if rolled_up:
+        from rollups import computed
+
+        computed.rebuild()
     code = "liaison.visit_coverage"
     figure = registry.get(code)
     marked = list(figure.records(t.org_admin, t.root, Period.year(2024)))
@@ -253,6 +259,8 @@ def test_a_rate_lists_its_gaps_then_the_rest_page_by_page(login, users, pages_of
     assert listed(seen[99][0]) == listed(seen[last][0])
     # No page sorts the whole population by the flag: each part is its own query (the value still reads it).
     assert not [sql for n in seen for sql in seen[n][1] if 'AS "covered"' in sql and "LIMIT" in sql]
+    counted = [sql for n in seen for sql in seen[n][1] if "COUNT(" in sql and '"orgs_organization"' in sql]
+    assert bool(counted) != rolled_up, counted
     response = client.get(f"/figures/{code}/", {"org": t.root.pk, "year": 2024, "export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     exported = [row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
