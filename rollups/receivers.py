@@ -5,6 +5,8 @@
   makes them touches the cells itself (rollups.maintain.touch).
 - A moved subtree takes its totals along: out of its old ancestors, into its new ones.
 """
+from datetime import date
+
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -19,6 +21,15 @@ def _cell(source, pk):
     return source.model.objects.filter(pk=pk).values_list(f"{source.org_field}_id", source.date_field).first()
 
 
+def _saved_cell(source, instance):
+    """The cell a record just saved sits in: its own fields when they hold it (a meeting's organisation and
+    day; a query less on every save), else read back through the relations (an attendance's meeting)."""
+    if "__" in source.org_field or "__" in source.date_field:
+        return _cell(source, instance.pk)
+    org_id, day = getattr(instance, f"{source.org_field}_id"), getattr(instance, source.date_field)
+    return (org_id, day) if isinstance(org_id, int) and isinstance(day, date) else _cell(source, instance.pk)
+
+
 def connect():
     """Connect the record signals of every source declared by a registered figure (called once, in ready())."""
     for source in {spec.source for spec in specs() if spec.source.signals}:
@@ -27,7 +38,8 @@ def connect():
                 instance._rollup_cell = _cell(source, instance.pk)
 
         def after_save(sender, instance, source=source, **kwargs):
-            touch(source.group, [c for c in (getattr(instance, "_rollup_cell", None), _cell(source, instance.pk)) if c])
+            touch(source.group, [c for c in (getattr(instance, "_rollup_cell", None), _saved_cell(source, instance))
+                                 if c])
 
         def after_delete(sender, instance, source=source, **kwargs):
             cell = getattr(instance, "_rollup_cell", None)
