@@ -12,7 +12,8 @@ figure's value and its drill-down are one population.
 """
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,9 +82,17 @@ def leader_branch_counts(leader_ids, day):
     return {r["leader_id"]: r["n"] for r in rows}
 
 
+def branches_led(day):
+    """The number of branches the membership's person liaises with on `day`."""
+    led = (liaisons_on(day).filter(leader_id=OuterRef("person_id")).order_by()
+           .values("leader_id").annotate(n=Count("pk")).values("n")[:1])
+    return Coalesce(Subquery(led, output_field=IntegerField()), 0)
+
+
 def leaders_with_one_branch(leader_memberships, day):
-    once = (liaisons_on(day).values("leader_id").annotate(n=Count("branch_id")).filter(n=1).values("leader_id"))
-    return leader_memberships.filter(person_id__in=once)
+    # Counted per leader through the liaison's leader index: a drill-down page then looks up its own rows'
+    # leaders only, where grouping every liaison of the day first cost 0.1 s at a province's root.
+    return leader_memberships.annotate(led=branches_led(day)).filter(led=1)
 
 
 def secretaries_on(day):

@@ -6,8 +6,7 @@ A rate's records are its whole population, each annotated `covered` and listed g
 the covered share in %. The subtree is taken on the tree as it was on the as-of date (orgs.history)."""
 from datetime import date
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -136,16 +135,9 @@ def _liaison_cells(liaison):
             rows.values_list("organization_id", "valid_from")]
 
 
-def _branches_led(day):
-    """The number of branches the membership's person liaises with on `day`."""
-    led = (Liaison.objects.on(day).filter(leader_id=OuterRef("person_id")).order_by()
-           .values("leader_id").annotate(n=Count("pk")).values("n")[:1])
-    return Coalesce(Subquery(led, output_field=IntegerField()), 0)
-
-
 LEADERS = StockSource(
     "liaison.leaders", Membership, "organization",
-    records=lambda day: Membership.objects.on(day).annotate(status_then=status_on(day), led=_branches_led(day)),
+    records=lambda day: Membership.objects.on(day).annotate(status_then=status_on(day), led=coverage.branches_led(day)),
     follows=(*MEMBERS.follows, (Liaison, _liaison_cells)))
 _LEADER = Q(status_then__in=sorted(MEMBER_STATUSES), person__cadre_level__in=coverage.LEADER_LEVELS)
 
