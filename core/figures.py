@@ -6,7 +6,8 @@ already restricted to what the user may see, so a figure never counts records ou
 the figure's value and its drill-down list are the same queryset, so they cannot disagree.
 """
 from collections.abc import Callable
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -78,7 +79,10 @@ class Figure:
         return None if counts is NOT_APPLICABLE else counts[measure]
 
     def records(self, user, organization, period, as_of=None):
-        base = self.model.objects.restrict(user) if user is not None else self.model.objects.all()
+        if user is None:
+            base = self.model.objects.all()
+        else:  # the user's scope, worked out once per page and model (builders filter clones of it)
+            base = remembered(("figures.restricted", self.model, user.pk), lambda: self.model.objects.restrict(user))
         return self.builder(base, organization, period, as_of or period.end)
 
     def value(self, user, organization, period, as_of=None):
@@ -96,22 +100,44 @@ class Figure:
 NOT_APPLICABLE = object()  # a roll-up's answer when it cannot answer; the builder runs instead
 
 
+_page_memo = ContextVar("figures_page_memo", default=None)
+
+
+def remembered(key, compute):
+    """`compute()`, worked out once per `key` within `registry.page()` (every time outside one): what the
+    figures of a page all ask and what does not change while it is drawn, such as the years built
+    (rollups.read), an organisation's path on the as-of day (orgs.history) or the rule versions
+    (core.rules). A page only reads, so nothing remembered can go stale before the page ends."""
+    memo = _page_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def on_page():
+    """Whether `remembered` keeps its answers (within `registry.page()`): a caller may then read more at
+    once, for the page's other figures."""
+    return _page_memo.get() is not None
+
+
 class Registry:
     def __init__(self):
         self._figures = {}
-        self._page_scopes = []
-
-    def add_page_scope(self, scope):
-        """`scope()`: a context manager around a page that computes many figures (rollups: read what they all
-        ask, such as the years built, once)."""
-        self._page_scopes.append(scope)
 
     @contextmanager
     def page(self):
-        with ExitStack() as stack:
-            for scope in self._page_scopes:
-                stack.enter_context(scope())
+        """Around a page that computes many figures (dashboard, annual report, figures index): `remembered`
+        keeps its answers until the page is drawn; a page inside another shares the outer one's."""
+        if _page_memo.get() is not None:
             yield
+            return
+        token = _page_memo.set({})
+        try:
+            yield
+        finally:
+            _page_memo.reset(token)
 
     def register(self, code, title, unit, section, model, description="", aggregate=None, rollup=None):
         def decorator(builder):

@@ -9,6 +9,8 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy
 
+from .figures import remembered
+
 RULE_LABELS = {
     "term.years.committee": gettext_lazy("党委任期（年）"),
     "term.years.general_branch": gettext_lazy("党总支任期（年）"),
@@ -79,12 +81,19 @@ class RuleBook:
     date. For jobs that ask about many organisations (compliance, follow-up)."""
 
     def __init__(self, keys):
+        # Within a page of figures (core.figures.remembered) the books of the same keys are one: read once,
+        # and what callers derive from them (`memo`) is shared too (a dozen compliance rates each open one).
+        keys = tuple(sorted(set(keys)))
+        self._rows, self.memo = remembered(("core.rule_book", keys), lambda: (self._read(keys), {}))
+
+    @staticmethod
+    def _read(keys):
         from .models import RuleVersion
 
-        self._rows = defaultdict(list)
+        rows = defaultdict(list)
         for row in RuleVersion.objects.filter(key__in=list(keys)).order_by("-effective_from"):
-            self._rows[row.key].append(row)
-        self.memo = {}  # for callers: what they derive from these rules, worked out once
+            rows[row.key].append(row)
+        return rows
 
     def uniform(self, key):
         """Whether the key has the same value everywhere on any day (no version scoped to a subtree)."""

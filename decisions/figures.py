@@ -10,7 +10,7 @@ import statistics
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from core.figures import registry
+from core.figures import registry, remembered
 from orgs.history import subtree_q
 
 from .choices import MAJOR, PERSONNEL, Action, ReviewOutcome
@@ -37,7 +37,12 @@ def first_day(action, as_of):
 
 def decided(qs, org, period, as_of):
     """Matters decided in the period, with `decided_then` (the decision's day) and `submitted_then` (the day
-    of the first submission)."""
+    of the first submission). Selected once per page (core.figures.remembered) for the figures that start
+    from them; `qs` itself is in the key (not its id), so it cannot be another's."""
+    return remembered(("decisions.decided", qs, org.pk, period, as_of), lambda: _decided(qs, org, period, as_of))
+
+
+def _decided(qs, org, period, as_of):
     return took(qs, Action.DECIDE, org, period, as_of).annotate(
         decided_then=first_day(Action.DECIDE, as_of), submitted_then=first_day(Action.SUBMIT, as_of))
 

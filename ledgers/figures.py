@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.figures import registry
+from core.figures import registry, remembered
 from orgs.history import subtree_q
 from rollups.specs import Rollup
 
@@ -52,6 +52,13 @@ def submitted_in_time(as_of):
 def counted(qs, org, period, as_of, kind=None):
     """The tasks the subtree of `org` answers for in the ledgers of the period's years, as of `as_of`: owner
     in the subtree and parent's owner outside it, both on the tree as it was that day (orgs.history)."""
+    # A dozen figures start from the same tasks: on a page (core.figures.remembered) they are selected once
+    # and each figure filters a clone. `qs` itself is in the key (not its id), so it cannot be another's.
+    return remembered(("ledgers.counted", qs, org.pk, period, as_of, kind),
+                      lambda: _counted(qs, org, period, as_of, kind))
+
+
+def _counted(qs, org, period, as_of, kind):
     qs = qs.filter(subtree_q(org, as_of, "owner"),
                    ledger__year__gte=period.start.year, ledger__year__lte=period.end.year)
     qs = qs.filter(Q(parent__isnull=True) | ~subtree_q(org, as_of, "parent__owner"))

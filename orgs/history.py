@@ -16,6 +16,7 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from core.errors import BusinessRuleError
+from core.figures import remembered
 from core.scoping import path_range
 
 EARLY = date(1900, 1, 1)  # the start of an organisation's history when nothing says otherwise
@@ -47,6 +48,13 @@ def subtree_ids(org, as_of):
     records' query for it. Bounds from a subquery look the same size at every level to it, and it planned a
     root's drill-down as if it were a branch's (docs/performance.md).
     """
+    return remembered(("orgs.subtree_ids", org.pk, as_of), lambda: _subtree_ids(org, as_of))
+
+
+def _subtree_ids(org, as_of):
+    # Built once per page (core.figures.remembered): a report's figures ask for the same subtree dozens of
+    # times, and the path's query and the queryset's construction cost more than the figure's own count.
+    # Each use resolves a clone of the queryset into its subquery, so sharing it shares nothing mutable.
     path = path_on(org, as_of)
     if path is None:
         return _history().none().values("organization_id")

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.figures import registry
+from core.figures import registry, remembered
 from orgs.history import subtree_q
 
 from .choices import BrandLevel, BrandStatus, HonorKind, HonorLevel, ModelBranchStage
@@ -23,6 +23,14 @@ def subtree(qs, org, as_of, field="organization"):
 
 def in_years(qs, period, field="year"):
     return qs.filter(**{f"{field}__gte": period.start.year, f"{field}__lte": period.end.year})
+
+
+def of_years(qs, org, period, as_of):
+    """The subtree's records of the period's years. A page's honour figures (one a kind, one a level...)
+    start from the same honours: selected once per page (core.figures.remembered), each figure filters a
+    clone; `qs` itself is in the key (not its id), so it cannot be another's."""
+    return remembered(("recognition.of_years", qs, org.pk, period, as_of),
+                      lambda: in_years(subtree(qs, org, as_of), period))
 
 
 def approved_in(qs, org, period, as_of):
@@ -59,7 +67,7 @@ def brands_building(qs, org, period, as_of):
 @registry.register("recognition.model_branches", _("党建工作样板支部"), _("个"), SECTION, Honor,
                    _("期内年度命名的本组织及下级党建工作样板支部数"))
 def model_branches(qs, org, period, as_of):
-    return in_years(subtree(qs, org, as_of), period).filter(kind=HonorKind.MODEL_BRANCH)
+    return of_years(qs, org, period, as_of).filter(kind=HonorKind.MODEL_BRANCH)
 
 
 @registry.register("recognition.model_branch_cycles", _("培育创建中的样板支部"), _("个"), SECTION, ModelBranch,
@@ -75,12 +83,12 @@ def model_branch_cycles(qs, org, period, as_of):
 @registry.register("recognition.honors", _("荣誉表彰"), _("项"), SECTION, Honor,
                    _("期内年度本组织及下级组织和党员获得的荣誉表彰数"))
 def honors(qs, org, period, as_of):
-    return in_years(subtree(qs, org, as_of), period)
+    return of_years(qs, org, period, as_of)
 
 
 def _honors_where(**where):
     def builder(qs, org, period, as_of):
-        return in_years(subtree(qs, org, as_of), period).filter(**where)
+        return of_years(qs, org, period, as_of).filter(**where)
     return builder
 
 
@@ -97,4 +105,4 @@ for _level in HonorLevel:
 @registry.register("recognition.role_models", _("选树的榜样"), _("名"), SECTION, RoleModel,
                    _("期内年度选树的本组织及下级党员榜样人数"))
 def role_models(qs, org, period, as_of):
-    return in_years(subtree(qs, org, as_of), period).select_related("person")
+    return of_years(qs, org, period, as_of).select_related("person")

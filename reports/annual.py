@@ -104,8 +104,12 @@ def parse_as_of(raw):
         raise ValueError(_("日期“%(value)s”无效，请使用 YYYY-MM-DD 格式") % {"value": raw[:20]}) from None
 
 
-def drill_url(code, organization, year, as_of):
-    query = urlencode({"org": organization.pk, "year": year, "as_of": as_of.isoformat()})
+def drill_query(organization, year, as_of):
+    """The query string of a figure's drill-down from the report (the same for all its figures)."""
+    return urlencode({"org": organization.pk, "year": year, "as_of": as_of.isoformat()})
+
+
+def drill_url(code, query):
     return f"{reverse('figure_detail', args=[code])}?{query}"
 
 
@@ -118,6 +122,7 @@ def build(user, organization, year, as_of=None):
     """The report of `organization` (with its subtree) for `year`, as of `as_of`, as `user` may see it."""
     as_of = as_of or default_as_of(year)
     period = Period.year(year)
+    query = drill_query(organization, year, as_of)
     sections = {}
 
     def add(item):
@@ -126,7 +131,7 @@ def build(user, organization, year, as_of=None):
     def from_figure(figure):
         return Item(code=figure.code, title=str(figure.title), unit=str(figure.unit), section=figure.section,
                     description=str(figure.description), value=figure.value(user, organization, period, as_of),
-                    available=True, url=drill_url(figure.code, organization, year, as_of), figure=figure)
+                    available=True, url=drill_url(figure.code, query), figure=figure)
 
     registered = {figure.code: figure for figure in registry.all()}
     for expected in EXPECTED:

@@ -8,11 +8,9 @@ class RollupsConfig(AppConfig):
 
     def ready(self):
         from core import demo
-        from core.figures import registry
 
-        from . import computed, read, receivers, stocks
+        from . import computed, receivers, stocks
 
-        registry.add_page_scope(read.memo)
         receivers.connect()
         stocks.connect()
         computed.connect()

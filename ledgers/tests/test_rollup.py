@@ -3,6 +3,8 @@ once at each level, statuses on 31 December from the transitions, after writes, 
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.figures import NOT_APPLICABLE, Period, registry
 from core.scoping import SYSTEM
@@ -91,6 +93,27 @@ def test_transitions_and_edits_keep_the_roll_up_equal_to_the_builder(tasks):
     check(t)
     services.delete_task(SYSTEM, t.late)
     check(t)
+
+
+def test_on_a_page_a_day_before_the_year_end_counts_every_ledger_figure_at_once(tasks):
+    """The cells hold 31 December. On a page (the annual report of a year still running) another day is counted
+    from the tasks for every ledger figure in one query (LedgerSource.on_day), equal to each builder; off a
+    page the one figure asked for runs its builder."""
+    t = tasks
+    work(SYSTEM, t.b1, day(5, 20), day(5, 21))
+    work(SYSTEM, t.b2, day(6, 10), day(6, 12))
+    work(SYSTEM, t.task, day(6, 20), day(7, 1))
+    services.cancel_task(SYSTEM, t.gone, "并入其他任务", today=day(3))
+    for as_of in (day(2), day(5, 31), day(6, 15), day(7, 1), day(11, 30)):
+        for org in (t.root, t.ca, t.ca_b1, t.cb, t.cb_b1):
+            assert FIGURES[0].rollup.value(None, org, PERIOD, as_of) is NOT_APPLICABLE
+            with CaptureQueriesContext(connection) as ctx, registry.page():
+                values = {f.code: f.value(None, org, PERIOD, as_of) for f in FIGURES}
+            assert values == {f.code: f.recount(None, org, PERIOD, as_of) for f in FIGURES}, (org.code, as_of)
+            assert sum('FROM "ledgers_task"' in q["sql"] for q in ctx.captured_queries) == 1
+    with registry.page():
+        assert registry.get("ledgers.directive.done").value(None, t.root, PERIOD, day(7, 1)) == 1
+        assert registry.get("ledgers.tasks.overdue").value(None, t.root, PERIOD, day(7, 1)) == 2
 
 
 def test_moves_recompute_where_owners_meet_and_ledger_changes_unmark_the_year(tasks):

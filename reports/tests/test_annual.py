@@ -5,6 +5,8 @@ scope organisations (another's is 404); the figure pages take ?as_of=."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -104,6 +106,20 @@ def test_a_college_secretarys_report_counts_only_their_college(records):
     root_seen = annual.build(t.sec_a, t.root, 2024).values()
     assert root_seen["meetings.first_topic.branches"] == 4
     assert root_seen["meetings.central_group"] == 1
+
+
+def test_a_report_of_a_year_still_running_reads_what_its_figures_share_once(records):
+    """The roll-ups keep closed years; so far into a year the builders run. On the report's page
+    (registry.page) its figures share what they all ask: the subtree on the as-of day, the user's scope, the
+    rule versions, the roll-up cells, and one count for all the membership figures and one for all the
+    ledger figures. The same values, in a fraction of the queries."""
+    t = records
+    as_of = date(2024, 6, 30)
+    with CaptureQueriesContext(connection) as alone:
+        values = annual.build(t.org_admin, t.root, 2024, as_of).values()
+    with CaptureQueriesContext(connection) as paged, registry.page():
+        assert annual.build(t.org_admin, t.root, 2024, as_of).values() == values
+    assert len(paged) <= 80 < len(alone) // 2  # 65 and 206 when written
 
 
 def test_unavailable_figures_are_none_and_not_invented(records):

@@ -3,7 +3,8 @@ write, and the builders answer whatever the roll-up cannot."""
 from datetime import date
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,28 @@ def test_the_builder_answers_what_the_stock_does_not_hold(people):
     old = Period.year(THIS_YEAR - stocks.STOCK_YEARS)  # outside the years kept
     assert total.rollup.value(None, t.root, old, old.end) is NOT_APPLICABLE
     assert total.value(None, t.root, old) == 3  # joined 2020-01-01 in the fixture
+
+
+def test_on_a_page_another_day_is_counted_once_for_every_figure_of_the_stock(people):
+    """The stock is kept for 31 December. On a page (the annual report of a year still running) another day is
+    counted from the records for every figure of the source in one query (rollups.read), equal to each
+    builder; off a page the one figure asked for runs its builder."""
+    t = people
+    members.transfer(SYSTEM, t.zhang, t.cb_b1, date(THIS_YEAR - 1, 3, 1))
+    members.change_status(SYSTEM, t.li, "left", date(THIS_YEAR - 1, 9, 1))
+    stocks.rebuild()
+    last = Period.year(THIS_YEAR - 1)
+    total = registry.get("members.total")
+    for day in (date(THIS_YEAR - 1, 2, 1), date(THIS_YEAR - 1, 6, 30), date(THIS_YEAR - 1, 10, 1)):
+        for org in (t.root, t.ca, t.cb, t.ca_b1, t.cb_b1):
+            assert total.rollup.value(None, org, last, day) is NOT_APPLICABLE
+            with CaptureQueriesContext(connection) as ctx, registry.page():
+                values = {f.code: f.value(None, org, last, day) for f in STOCKS}
+            assert values == {f.code: f.recount(None, org, last, day) for f in STOCKS}, (org.code, day)
+            sources = {f.rollup.source for f in STOCKS}
+            assert sum('FROM "members_membership"' in q["sql"] for q in ctx.captured_queries) == len(sources)
+    with registry.page():
+        assert [total.value(None, o, last, date(THIS_YEAR - 1, 6, 30)) for o in (t.ca, t.cb)] == [1, 2]
 
 
 COUNTS = [f for f in STOCKS if list(f.rollup.measures) == ["n"]]  # the value is the cell (not a rate of two)
