@@ -58,13 +58,16 @@ def picker(visible, org):
 
 
 def drill_down_order(qs):
-    """A drill-down's order: by the records' organisation (its id), then the builder's or the model's order, then
-    the pk, a total order so pages never overlap. The organisation comes first because the subtree filter selects
-    organisations: the database walks the subtree's organisations in id order and their records through the
-    organisation index, and stops when the page is full. Any other first key (the date, the pk) must either
-    sort the whole subtree's records (a root holds them all) or walk the whole table to find a small subtree's."""
+    """A drill-down's order: by the path of the records' organisation, then the builder's or the model's order,
+    then the pk, a total order so pages never overlap. The organisation's path comes first because the subtree
+    is a range of the path index (orgs.history.subtree_q): the database walks the subtree's organisations in
+    path order and their records through the organisation index, and stops when the page is full, at every
+    level. Any other first key (the date, the pk, the organisation's id) must either sort the whole subtree's
+    records (a root holds them all) or walk other subtrees' records to find a small subtree's."""
     org_field = getattr(qs.model, "scope_org_field", None)
-    keys = [org_field] if org_field and org_field != "id" else []  # organisations themselves: their own order
+    keys = []
+    if org_field and org_field != "id":  # organisations themselves: their own order (the path)
+        keys.append(org_field.removesuffix("_id") + "__path")
     keys += qs.query.order_by or (qs.model._meta.ordering if qs.query.default_ordering else [])
     if not keys or keys[-1] not in ("pk", "-pk", "id", "-id"):
         keys.append("pk")
@@ -250,7 +253,10 @@ class FigureDetailView(FigureMixin, TemplateView):
         return xlsx_response(wb, f"{title}.xlsx")
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
+        with registry.page():  # the value, the parts' sizes and the page's count read the same roll-up row
+            return self._context(super().get_context_data(**kwargs))
+
+    def _context(self, ctx):
         figure, org, year = self.resolve_all()
         value = figure.value(self.request.user, org, Period.year(year), self.as_of(year))
         page = self.page(figure, org, year, value)

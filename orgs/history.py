@@ -62,10 +62,52 @@ def _subtree_ids(org, as_of):
     return rows_on(as_of).filter(path__gte=lo, path__lt=hi).values("organization_id")
 
 
+MAX_CHANGED = 500  # organisations changed since a day beyond which the history is read instead (rollups.read)
+
+
+def changed_since(as_of):
+    """Ids of the organisations with a history row opened or closed after `as_of` (moved or set up since;
+    none when as_of is today or later), at most MAX_CHANGED + 1 of them. Few organisations change place, so
+    this is a small read of the history's date indexes; once per page."""
+    if as_of >= date.today():
+        return set()
+    return remembered(("orgs.changed_since", as_of), lambda: set(
+        _history().filter(Q(valid_from__gt=as_of) | Q(valid_to__gt=as_of))
+        .values_list("organization_id", flat=True).distinct()[:MAX_CHANGED + 1]))
+
+
+def settled_path(org, as_of):
+    """`org`'s current path when its subtree on `as_of` is its subtree today (nothing in it or near it
+    changed place since: then the subtree is a range of the organisations' own path index), else None."""
+    from .models import Organization
+
+    changed = changed_since(as_of)
+    if org.pk in changed or len(changed) > MAX_CHANGED:
+        return None
+    path = remembered(("orgs.path", org.pk), lambda: Organization.objects.filter(pk=org.pk)
+                      .values_list("path", flat=True).first())
+    if path is None or not changed:
+        return path
+    lo, hi = path_range(path)
+    # Any row of a changed organisation ever inside the range, before or after its change: the subtree may
+    # have differed on as_of, so the history answers.
+    touched = _history().filter(organization_id__in=changed, path__gte=lo, path__lt=hi).exists()
+    return None if touched else path
+
+
 def subtree_q(org, as_of, org_field="organization"):
     """A Q keeping records whose `org_field` organisation was in `org`'s subtree on `as_of`
-    (`org_field="id"` on Organization itself; "meeting__organization", "owner"... through relations)."""
-    return Q(**{f"{org_field}__in": subtree_ids(org, as_of)})
+    (`org_field="id"` on Organization itself; "meeting__organization", "owner"... through relations).
+
+    Usually nothing moved since: then literal bounds on the organisation's own path, which the database
+    reads as one range of the path index at every level (a drill-down ordered by that path walks only the
+    subtree's organisations); otherwise the ids from the history of that day."""
+    path = settled_path(org, as_of)
+    if path is None:
+        return Q(**{f"{org_field}__in": subtree_ids(org, as_of)})
+    lo, hi = path_range(path)
+    prefix = "" if org_field == "id" else f"{org_field}__"
+    return Q(**{f"{prefix}path__gte": lo, f"{prefix}path__lt": hi})
 
 
 # --- writing the history (orgs.models.Organization.save, orgs.services) ---------------------------------

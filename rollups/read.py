@@ -6,13 +6,11 @@ out of the sum where they have joined the subtree since, and put back where they
 organisations change place, so this is one small query; when the node itself moved, or too many changed,
 the builder runs instead.
 """
-from datetime import date
 
-from django.db.models import Q
 
 from core.figures import NOT_APPLICABLE, on_page, remembered
-from orgs.history import rows_on, subtree_q
-from orgs.models import Organization, PathHistory
+from orgs.history import MAX_CHANGED, changed_since, rows_on, subtree_q
+from orgs.models import Organization
 
 from . import maintain
 from .models import Rollup
@@ -20,7 +18,6 @@ from .specs import BELOW, OWN, SUBTREE
 from .stocks import StockSource
 from .stocks import specs as stock_specs
 
-MAX_CHANGED = 500  # organisations changed since the as-of day beyond which the builder is as quick
 UNREACHED = 2 ** 62  # more records than any subtree has
 
 
@@ -34,14 +31,6 @@ def _sees(user, model, org):
 def _is_year(period):
     return (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31) \
         and period.start.year == period.end.year
-
-
-def _changed_since(as_of):
-    """Ids of organisations with a history row opened or closed after `as_of` (none when as_of ≥ today)."""
-    if as_of >= date.today():
-        return set()
-    return set(PathHistory.objects.filter(Q(valid_from__gt=as_of) | Q(valid_to__gt=as_of))
-               .values_list("organization_id", flat=True).distinct()[:MAX_CHANGED + 1])
 
 
 def value(spec, user, org, period, as_of):
@@ -69,7 +58,7 @@ def measures(spec, user, org, period, as_of):
     if spec.reach == OWN:  # the builder asks for organisation=org, whatever the tree
         return _by_measure(spec, own)
     total = {key: rows.get(key, (0, 0))[1] for key in keys}
-    changed = remembered(("rollups.changed", as_of), lambda: _changed_since(as_of))
+    changed = changed_since(as_of)
     if changed:
         if org.pk in changed or len(changed) > MAX_CHANGED or not getattr(spec.source, "exact_after_moves", True):
             return NOT_APPLICABLE

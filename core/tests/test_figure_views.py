@@ -193,8 +193,8 @@ def test_count_figure_pages_by_its_value_without_counting_the_records(login, mee
     rows = [listed(seen[n][0]) for n in (1, 2, 3)]
     assert [len(r) for r in rows] == [3, 3, 1]
     assert [n for r in rows for n, _ in r] == list(range(1, 8))
-    # Pages neither overlap nor miss a record: by organisation, then the meetings' own order (newest first).
-    expected = sorted(made, key=lambda m: (m.organization_id, -m.held_on.toordinal(), -m.pk))
+    # Pages neither overlap nor miss a record: by the organisation's path, then the meetings' own order (newest first).
+    expected = sorted(made, key=lambda m: (m.organization.path, -m.held_on.toordinal(), -m.pk))
     assert [text for r in rows for _, text in r] == [str(m) for m in expected]
     assert listed(seen[9][0]) == rows[2]  # past the end: the last page
 

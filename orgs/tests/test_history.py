@@ -143,14 +143,30 @@ class TestRead:
         assert codes(tree.ca_b1, date(2009, 12, 31)) == set()  # not yet set up: nothing
         assert codes(tree.root, date(1999, 1, 1)) == set()
 
-    def test_the_path_then_one_query_through_a_relation(self, tree):
-        """The organisation's path on the day is read first and goes into the records' query as literal bounds
-        (the planner sizes the subtree from them)."""
+    def test_nothing_moved_since_the_subtree_is_a_range_of_the_path(self, tree):
+        """Nothing changed place after the day: the records' query filters the organisation's own path with
+        literal bounds (one range of its index at every level), the history is not read for the subtree."""
         meeting(tree.ca_b1, date(2019, 5, 1))
         with CaptureQueriesContext(connection) as ctx:
             n = Meeting.objects.filter(history.subtree_q(tree.ca, END_2019)).count()
-        assert n == 1 and len(ctx) == 2
-        assert f"'{tree.ca.path}'" in ctx[1]["sql"]
+        assert n == 1 and len(ctx) == 3  # the changes since the day, the path, the count
+        assert f"'{tree.ca.path}'" in ctx[2]["sql"] and "orgs_pathhistory" not in ctx[2]["sql"]
+
+    def test_after_a_move_nearby_the_history_with_literal_bounds(self, tree):
+        """A subtree something moved into or out of since the day is read from the history, the path that day
+        read first and put into the records' query as literal bounds (the planner sizes the subtree)."""
+        meeting(tree.ca_b1, date(2019, 5, 1))
+        services.move_organization(SYSTEM, tree.ca_b1, tree.cb, on_date=MOVED_ON)
+        ca = Organization.objects.get(pk=tree.ca.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            n = Meeting.objects.filter(history.subtree_q(ca, END_2019)).count()
+        assert n == 1
+        assert "orgs_pathhistory" in ctx[-1]["sql"] and f"'{ca.path}'" in ctx[-1]["sql"]
+        # CB received the branch: the history answers; a subtree the move did not touch, or today's tree,
+        # is a range of the path again.
+        assert history.settled_path(tree.cb, END_2019) is None
+        assert history.settled_path(tree.ca_b2, END_2019) == tree.ca_b2.path
+        assert history.settled_path(ca, date.today()) == ca.path
 
 
 @pytest.fixture
