@@ -134,12 +134,28 @@ class Duty(LedgerPart):
         return f"{self.leader} {self.post}"
 
 
+def _sees_every_owner(user):
+    """Whether the user sees the tasks of every owner (a role over each whole tree), decided once per user
+    object (a request); only a user with a role at a top organisation costs a query."""
+    assignments = getattr(user, "assignments", None)
+    if assignments is None or not any(a.organization_id is None or a.organization.parent_id is None
+                                      for a in assignments()):
+        return False
+    if not hasattr(user, "_qj_sees_every_owner"):
+        tops = Organization.objects.filter(parent__isnull=True).only("path")
+        user._qj_sees_every_owner = all(user.sees_whole_subtree(Task, top) for top in tops)
+    return user._qj_sees_every_owner
+
+
 class TaskQuerySet(ScopedQuerySet):
     def restrict(self, user, action="view", through_ledger=True):
         """Owners' roles (by the owner organisation) may act on a task. Reading also reaches it through
         the ledger's organisation and through the co-owners."""
         parts = [scope_q(user, self.model, action)]
-        if action in READ_ACTIONS:
+        # Whoever sees every owner's tasks (a role over each whole tree) reaches nothing more through the
+        # ledgers and co-owners; without those two alternatives the planner keeps a province's task lists
+        # to the owner's path (a root's drill-down 320 → 40 ms).
+        if action in READ_ACTIONS and not (action == "view" and _sees_every_owner(user)):
             if through_ledger:
                 parts.append(scope_q(user, self.model, action, fields=VIA_LEDGER))
             co = scope_q(user, self.model, action, fields=VIA_CO_OWNER)

@@ -166,6 +166,26 @@ def test_visibility_through_owner_ledger_and_co_owner(ledger):
     assert not Task.objects.restrict(t.sec_b, "change").exists()
 
 
+def test_a_role_over_the_whole_tree_reads_tasks_by_their_owner_alone(ledger):
+    """The organisation admin of the only top sees every task through its owner: the ledger and co-owner
+    alternatives are left out of the query (the planner misjudged them on a province), the tasks are the
+    same; a college secretary still reaches tasks through them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = ledger
+    split(t)
+    services.update_task(t.org_admin, t.task, {}, co_owners=[t.cb])
+    with CaptureQueriesContext(connection) as ctx:
+        everything = set(Task.objects.restrict(t.org_admin))
+    assert everything == set(Task.objects.all()) and len(everything) >= 3
+    assert "ledgers_task_co_owners" not in ctx[-1]["sql"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert set(Task.objects.restrict(t.sec_b)) == {t.task}
+    assert "ledgers_task_co_owners" in ctx[-1]["sql"]
+    assert "ledgers_task_co_owners" in str(Task.objects.restrict(t.org_admin, "export").query)
+
+
 def test_stale_edit_names_who_changed_what_and_keeps_the_newer_version(ledger):
     t = ledger
     seen = t.task.version
