@@ -116,11 +116,16 @@ def attendance(qs, org, period, as_of):
 # the builder hands the aggregate what the rate is judged by, on the very queryset it returns, so the
 # value and the drill-down are one population.
 
+def _bound_during(qs, org, period, as_of, kinds):
+    """The organisations of `kinds` in the subtree on `as_of` that existed on some day of the period."""
+    return qs.filter(subtree_q(org, as_of, "id"), kind__in=sorted(kinds)).filter(
+        Q(established_on__isnull=True) | Q(established_on__lte=period.end),
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.start))
+
+
 def _compliance_builder(kind):
     def builder(qs, org, period, as_of):
-        orgs = qs.filter(subtree_q(org, as_of, "id"), kind__in=sorted(APPLIES_TO[kind])).filter(
-            Q(established_on__isnull=True) | Q(established_on__lte=period.end),
-            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.start))
+        orgs = _bound_during(qs, org, period, as_of, APPLIES_TO[kind])
         orgs.compliance_context = (kind, period, as_of)
         return orgs
     return builder
@@ -213,7 +218,24 @@ def _moved(old_prefix, new_prefix):
     return list(_bound_orgs().filter(path__gte=lo, path__lt=hi).values_list("pk", flat=True))
 
 
-COMPLIANCE = ComputedSource(
+class ComplianceSource(ComputedSource):
+    def on_day(self, org, period, as_of):
+        """{key: satisfied / missing periods} of every rule for `org`'s subtree, as the builders count them,
+        from one judgement of all the rules (rollups.read: a page's twelve compliance figures of a year still
+        running judge the subtree once instead of once each)."""
+        orgs = _bound_during(Organization.objects.all(), org, period, as_of, BOUND_ORG_KINDS)
+        rules = RuleBook.for_meetings()
+        cells = {}
+        for year in range(period.start.year, period.end.year + 1):
+            entries = report(orgs, year, as_of, rules=rules)
+            for kind in RULE_KINDS:
+                for measure, n in zip(("satisfied", "missing"), tally(entries, kind, as_of, period.start, period.end),
+                                      strict=True):
+                    cells[f"{_cells(kind)}:{measure}"] = cells.get(f"{_cells(kind)}:{measure}", 0) + n
+        return cells
+
+
+COMPLIANCE = ComplianceSource(
     "meetings.compliance", Organization, count=_judged, orgs=_bound_orgs,
     keys=tuple(f"{_cells(k)}:{m}" for k in RULE_KINDS for m in ("satisfied", "missing")),
     follows=((Meeting, _meeting_facts, _meeting_keys), (CommitteeSeat, _seat_facts, _seat_keys),

@@ -9,7 +9,7 @@ the builder runs instead.
 
 
 from core.figures import NOT_APPLICABLE, on_page, remembered
-from orgs.history import MAX_CHANGED, changed_since, rows_on, subtree_q
+from orgs.history import MAX_CHANGED, changed_since, rows_on, settled_path, subtree_q
 from orgs.models import Organization
 
 from . import maintain
@@ -98,7 +98,10 @@ def _on_day(spec, user, org, period, as_of):
             return source.on_day(org, period, as_of)
     else:
         return NOT_APPLICABLE
-    if not on_page() or spec.reach != SUBTREE or not _sees(user, source.model, org):
+    # The user sees the whole current subtree, and it is the subtree of that day (nothing moved since): the
+    # records counted are the ones the builder would count through the user's scope.
+    if not on_page() or spec.reach != SUBTREE or not _sees(user, source.model, org) or \
+            settled_path(org, as_of) is None:
         return NOT_APPLICABLE
     by_key = remembered(("rollups.on_day", source.group, org.pk, period, as_of), count)
     return {name: by_key.get(spec.key(name), 0) for name in spec.measures}

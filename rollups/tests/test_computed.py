@@ -109,6 +109,31 @@ def test_a_write_recomputes_only_the_rules_it_can_change(people, monkeypatch):
     assert computed.differences() == []
 
 
+def test_on_a_page_a_day_before_the_year_end_judges_every_rule_at_once(people):
+    """The verdicts hold 31 December. On a page (the annual report of a year still running) another day is
+    judged for all twelve compliance figures from one read of the meetings (ComplianceSource.on_day), equal to
+    each builder; off a page the one figure asked for runs its builder."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = people
+    computed.rebuild()
+    for i, person in enumerate((t.zhang, t.li, t.wang)):
+        members.appoint(SYSTEM, t.ca_b1, person, ["secretary", "deputy_secretary", "organization"][i], date(YEAR, 3, 1))
+    held(t.ca_b1, "member_assembly", date(YEAR, 2, 10))
+    held(t.ca_b1, "branch_committee", date(YEAR, 4, 2))
+    held(t.cb_b1, "theme_day", date(YEAR, 5, 6))
+    held(t.cb_b1, "party_lecture", date(YEAR, 8, 1))
+    period = Period.year(YEAR)
+    for as_of in (date(YEAR, 3, 31), date(YEAR, 6, 30), date(YEAR, 10, 15)):
+        for org in fresh(t.root, t.ca, t.cb, t.ca_b1):
+            assert COMPLIANCE[0].rollup.value(None, org, period, as_of) is NOT_APPLICABLE
+            with CaptureQueriesContext(connection) as ctx, registry.page():
+                values = {f.code: f.value(None, org, period, as_of) for f in COMPLIANCE}
+            assert values == {f.code: f.recount(None, org, period, as_of) for f in COMPLIANCE}, (org.code, as_of)
+            assert sum('FROM "meetings_meeting"' in q["sql"] for q in ctx.captured_queries) == 1
+
+
 def test_seats_dissolution_and_moves_follow(people):
     t = people
     computed.rebuild()
