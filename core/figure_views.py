@@ -205,8 +205,9 @@ class FigureDetailView(FigureMixin, TemplateView):
             return self.ordered(qs)
         measures = NOT_APPLICABLE if figure.rollup is None else figure.rollup.measures_of(
             self.request.user, org, Period.year(year), self.as_of(year))
+        sizes = getattr(qs, "part_sizes", None)
         return InParts([self.ordered(part) for part in parts],
-                       None if measures is NOT_APPLICABLE else qs.part_sizes(measures))
+                       None if measures is NOT_APPLICABLE or sizes is None else sizes(measures))
 
     @staticmethod
     def ordered(qs):

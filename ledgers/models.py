@@ -154,7 +154,7 @@ class TaskQuerySet(ScopedQuerySet):
         parts = [scope_q(user, self.model, action)]
         # Whoever sees every owner's tasks (a role over each whole tree) reaches nothing more through the
         # ledgers and co-owners; without those two alternatives the planner keeps a province's task lists
-        # to the owner's path (a root's drill-down 320 → 40 ms).
+        # to the owner's path (a province root's drill-down 320 → 58 ms).
         if action in READ_ACTIONS and not (action == "view" and _sees_every_owner(user)):
             if through_ledger:
                 parts.append(scope_q(user, self.model, action, fields=VIA_LEDGER))

@@ -265,3 +265,18 @@ def test_a_rate_lists_its_gaps_then_the_rest_page_by_page(login, users, pages_of
     sheet = load_workbook(io.BytesIO(response.content)).active
     exported = [row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
     assert exported == expected
+
+
+def test_a_drill_down_lists_by_the_organisations_path_not_their_id(login, users, pages_of_three):
+    """A subtree's ids are scattered and its paths are one range: the drill-down goes by path
+    (drill_down_order), so a branch set up later under the first college comes before the second college's."""
+    from orgs.models import Organization
+
+    t = users
+    late = Organization.objects.create(code="CA-X", name="甲学院新党支部", kind="branch", parent=t.ca,
+                                       established_on=date(2010, 1, 1))
+    theirs = held(t.cb_b1, date(2024, 7, 1), kind="theme_day", agenda=[])
+    ours = held(late, date(2024, 7, 2), kind="theme_day", agenda=[])
+    assert late.pk > t.cb_b1.pk and late.path < t.cb_b1.path
+    seen = pages(login(t.org_admin), THEME_DAY, {"org": t.root.pk, "year": 2024}, [1])
+    assert [text for _, text in listed(seen[1][0])] == [str(ours), str(theirs)]
