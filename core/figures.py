@@ -116,6 +116,20 @@ def remembered(key, compute):
     return memo[key]
 
 
+def recall(key, default=None):
+    """What `remembered` holds for `key` on this page, or `default` (nothing is held outside a page): for a
+    caller that reads several remembered things in one query and skips the ones already known."""
+    memo = _page_memo.get()
+    return default if memo is None else memo.get(key, default)
+
+
+def remember(key, value):
+    """Hold `value` for `key` on this page (as `remembered` would have); nothing outside a page."""
+    memo = _page_memo.get()
+    if memo is not None:
+        memo[key] = value
+
+
 def on_page():
     """Whether `remembered` keeps its answers (within `registry.page()`): a caller may then read more at
     once, for the page's other figures."""

@@ -6,7 +6,7 @@ A rate's records are its whole population, each annotated `covered` and listed g
 the covered share in %. The subtree is taken on the tree as it was on the as-of date (orgs.history)."""
 from datetime import date
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from ledgers.models import Task
 from members.choices import MEMBER_STATUSES
 from members.figures import MEMBERS, status_on
 from members.models import CommitteeSeat, Membership
+from orgs.choices import TEACHER_LED
 from orgs.history import subtree_q
 from orgs.models import Organization
 from rollups import maintain
@@ -103,11 +104,35 @@ def _keys(*codes):
     return tuple(f"{code}:{m}" for code in codes for m in ("total", "covered"))
 
 
-COVERED_ON_YEAR_END = ComputedSource(
+class _CoveredOnDay(ComputedSource):
+    def on_day(self, org, period, as_of):
+        """Both rates' measures for `org`'s subtree on `as_of`, as their builders count them, in one query
+        (rollups.read: a page of a year still running counts them once, not once per figure)."""
+        branches = coverage.branches_on(Organization.objects.all(), org, as_of)
+        teacher = Q(composition__in=sorted(TEACHER_LED))
+        liaised = Q(pk__in=coverage.liaisons_on(as_of).values("branch_id"))
+        dual = Q(pk__in=coverage.secretaries_on(as_of).filter(is_dual_leader=True).values("organization_id"))
+        return branches.aggregate(**{
+            "liaison.branch_coverage:total": Count("pk"),
+            "liaison.branch_coverage:covered": Count("pk", filter=liaised),
+            "liaison.dual_leader_coverage:total": Count("pk", filter=teacher),
+            "liaison.dual_leader_coverage:covered": Count("pk", filter=teacher & dual)})
+
+
+class _VisitedOnDay(ComputedSource):
+    def on_day(self, org, period, as_of):
+        """The visit coverage's measures for `org`'s subtree, as its builders count them, in one query."""
+        branches = coverage.branches_during(Organization.objects.all(), org, period, as_of)
+        visited = Q(pk__in=coverage.visits_in(period).values("branch_id"))
+        return branches.aggregate(**{"liaison.visit_coverage:total": Count("pk"),
+                                     "liaison.visit_coverage:covered": Count("pk", filter=visited)})
+
+
+COVERED_ON_YEAR_END = _CoveredOnDay(
     "liaison.coverage", Organization, count=_on_year_end, orgs=_branches, final_at_year_end=False,
     keys=_keys("liaison.branch_coverage", "liaison.dual_leader_coverage"),
     follows=((Organization, _branch_facts), (Liaison, _liaison_facts), (CommitteeSeat, _seat_facts)))
-VISITED_IN_YEAR = ComputedSource(
+VISITED_IN_YEAR = _VisitedOnDay(
     "liaison.visited", Organization, count=_in_year, orgs=_branches, keys=_keys("liaison.visit_coverage"),
     follows=((Organization, _branch_facts), (BranchVisit, _visit_facts)))
 

@@ -12,6 +12,7 @@ so the tree on any past day is consistent, whatever was moved since.
 """
 from datetime import date
 
+from django.db import connection
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
@@ -71,9 +72,31 @@ def changed_since(as_of):
     this is a small read of the history's date indexes; once per page."""
     if as_of >= date.today():
         return set()
-    return remembered(("orgs.changed_since", as_of), lambda: set(
-        _history().filter(Q(valid_from__gt=as_of) | Q(valid_to__gt=as_of))
-        .values_list("organization_id", flat=True).distinct()[:MAX_CHANGED + 1]))
+    return remembered(changed_key(as_of), lambda: _read_changed(as_of))
+
+
+def changed_key(as_of):
+    """The page memo's key of changed_since(as_of) (core.figures.remembered)."""
+    return ("orgs.changed_since", as_of)
+
+
+def changed_sql(as_of):
+    """(SQL, params) of the rows (organization_id) of changed_since(as_of), for a caller that reads them with
+    other rows in one statement (rollups.read); None when there is nothing to read (as_of today or later)."""
+    if as_of >= date.today():
+        return None
+    from .models import PathHistory
+
+    day = connection.ops.adapt_datefield_value(as_of)
+    return (f"SELECT DISTINCT organization_id FROM {PathHistory._meta.db_table} "
+            f"WHERE valid_from > %s OR valid_to > %s LIMIT {MAX_CHANGED + 1}", [day, day])
+
+
+def _read_changed(as_of):
+    sql, params = changed_sql(as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk for pk, in cursor.fetchall()}
 
 
 def settled_path(org, as_of):

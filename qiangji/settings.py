@@ -99,10 +99,14 @@ TEMPLATES = [
     }
 ]
 
+_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'qiangji.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'qiangji.sqlite3'}",
-        conn_max_age=int(os.environ.get("QIANGJI_CONN_MAX_AGE", "0")),
+        _DATABASE_URL,
+        # PostgreSQL: a connection kept for a minute, not opened per request; its prepared statements
+        # (core.sql) are planned once for all the requests it serves. SQLite opens a file: nothing to keep.
+        conn_max_age=int(os.environ.get("QIANGJI_CONN_MAX_AGE", "0" if _DATABASE_URL.startswith("sqlite") else "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -113,6 +117,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     # One test database per test process, so that parallel runs on one server do not drop each other's.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    # Prepared statements on: psycopg prepares only what asks for it (core.sql: the figures' and the roll-ups'
+    # hot statements); Django's own cursors bind on the client and never prepare. A threshold no statement
+    # reaches: nothing is prepared for being run often, only on request.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2 ** 31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

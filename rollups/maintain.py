@@ -2,10 +2,10 @@
 
 Writes call touch(group, cells) inside their transaction, with the (organisation id, day) of every record
 they created, changed (before and after) or deleted. Each touched cell (organisation, year) is recounted
-from the records, one aggregate query per source, and the difference is added to the `total` of the
-organisation and of each ancestor on its current path. A recount, not an increment, so a cell cannot
-drift; writers of one group and year take turns (lock()), so the second recounts what the first
-committed. The hot path is plain SQL: it runs on every meeting saved.
+from the records, and the difference is added to the `total` of the organisation and of each ancestor on
+its current path, in one statement (the recount of every source is part of it). A recount, not an
+increment, so a cell cannot drift; writers of one group and year take turns (lock()), so the second
+recounts what the first committed. The hot path is plain SQL: it runs on every meeting saved.
 
 Saving or deleting one record through the ORM touches its cells by itself (rollups.receivers); a
 service that also writes in bulk (a meeting's attendance) touches the cell itself and wraps the whole
@@ -24,6 +24,7 @@ from django.db.models.functions import ExtractYear
 
 from core.bulkload import indexes_deferred
 from core.figures import registry
+from core.sql import prepared
 from orgs.models import PATH_WIDTH, Organization
 
 from .models import Rollup
@@ -86,13 +87,23 @@ def _bind(params, org_id, year):
     return bound
 
 
-def recount_cell(source, spec_list, org_id, year):
-    """{key: count} of one organisation's own records of one source in one year."""
-    sql, params, keys = _recount_statement(source, spec_list)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _bind(params, org_id, year))
-        row = cursor.fetchone()
-    return dict(zip(keys, row[1:] if row else [0] * len(keys), strict=True))
+def _recounted(sources, org_id, year):
+    """{key: count} of every measure of `sources` for one organisation's own records of one year: the
+    sources' compiled recounts side by side in one statement (one round trip for a meeting and its
+    attendance)."""
+    parts, columns, keys, params = [], [], [], []
+    qn = connection.ops.quote_name
+    for i, (source, spec_list) in enumerate(sources.items()):
+        sql, source_params, source_keys = _recount_statement(source, spec_list)
+        # One row at most (LIMIT 1 tells PostgreSQL so: estimated at 15 rows each, the join's cost passed
+        # the JIT threshold, and compiling the statement took a second); none without records.
+        parts.append(f"LEFT JOIN ({sql} LIMIT 1) r{i} ON 1 = 1")
+        params += _bind(source_params, org_id, year)
+        columns += [f"r{i}.{qn(key)}" for key in source_keys]
+        keys += source_keys
+    row = prepared(f"SELECT {', '.join(columns)} FROM (SELECT 1 AS one) one {' '.join(parts)}", params,
+                   fetch=True)[0]
+    return {key: n or 0 for key, n in zip(keys, row, strict=True)}
 
 
 _pending = threading.local()
@@ -129,10 +140,7 @@ def touch(group, cells):
         for year in sorted({y for _, y in years}):
             lock(group, year)
         for org_id, year in sorted(years):
-            fresh = {}
-            for source, spec_list in sources.items():
-                fresh.update(recount_cell(source, spec_list, org_id, year))
-            _apply(org_id, year, fresh)
+            _apply(org_id, year, _recounted(sources, org_id, year))
 
 
 def lock(group, year):
@@ -140,40 +148,33 @@ def lock(group, year):
     one of them adds to the root's total, so they would wait on that row regardless, and holding this lock
     first means two writers never hold ancestor rows in opposite orders."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [zlib.crc32(group.encode()) & 0x7FFFFFFF, year])
+        prepared("SELECT pg_advisory_xact_lock(%s, %s)", [zlib.crc32(group.encode()) & 0x7FFFFFFF, year])
 
 
 def _apply(org_id, year, fresh, model=Rollup):
-    """Set the organisation's own values of `fresh` and add the differences to its and its ancestors'
-    totals. Three statements: every meeting save runs this once per roll-up table, so each round trip shows."""
+    """Set the organisation's own values of `fresh` ({key: n}) and add each difference from the value held to
+    the total of the organisation and of every ancestor on its path (read from the path in the statement
+    itself). One statement: every meeting save runs this once per roll-up table, where a read, an insert
+    of the missing cells and an update took three round trips."""
     table = model._meta.db_table
     keys = list(fresh)
-    marks = ", ".join(["%s"] * len(keys))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT o.path, c.key, c.own FROM {Organization._meta.db_table} o LEFT JOIN {table} c "
-                       f"ON c.organization_id = o.id AND c.year = %s AND c.key IN ({marks}) WHERE o.id = %s",
-                       [year, *keys, org_id])
-        rows = cursor.fetchall()
-        held = {key: own for _, key, own in rows if key is not None}
-        deltas = {key: n - held.get(key, 0) for key, n in fresh.items() if n != held.get(key, 0)}
-        if not deltas:
-            return
-        line = ancestors(rows[0][0])
-        changed = list(deltas)
-        cmarks = ", ".join(["%s"] * len(changed))
-        cursor.execute(
-            f"INSERT INTO {table} (organization_id, year, key, own, total) VALUES "
-            + ", ".join(["(%s, %s, %s, 0, 0)"] * (len(line) * len(changed)))
-            + " ON CONFLICT (organization_id, year, key) DO NOTHING",
-            [v for pk in line for key in changed for v in (pk, year, key)])
-        add = " ".join(["WHEN %s THEN %s"] * len(changed))
-        cursor.execute(
-            f"UPDATE {table} SET total = total + CASE key {add} ELSE 0 END, "
-            f"own = CASE WHEN organization_id = %s THEN CASE key {add} ELSE own END ELSE own END "
-            f"WHERE organization_id IN ({', '.join(['%s'] * len(line))}) AND year = %s AND key IN ({cmarks})",
-            [v for key in changed for v in (key, deltas[key])] + [org_id]
-            + [v for key in changed for v in (key, fresh[key])] + line + [year] + changed)
+    step = PATH_WIDTH + 1
+    prepared(
+        f"WITH RECURSIVE line(id, rest) AS ("
+        f"SELECT CAST(SUBSTR(path, 1, {PATH_WIDTH}) AS integer), SUBSTR(path, {step + 1}) "
+        f"FROM {Organization._meta.db_table} WHERE id = %s UNION ALL "
+        f"SELECT CAST(SUBSTR(rest, 1, {PATH_WIDTH}) AS integer), SUBSTR(rest, {step + 1}) FROM line WHERE rest <> ''), "
+        f"fresh(key, n) AS (VALUES {', '.join(['(%s, CAST(%s AS bigint))'] * len(keys))}), "
+        f"held AS (SELECT key, own FROM {table} WHERE organization_id = %s AND year = %s "
+        f"AND key IN ({', '.join(['%s'] * len(keys))})), "
+        "delta AS (SELECT f.key AS key, f.n AS n, f.n - COALESCE(h.own, 0) AS d FROM fresh f "
+        "LEFT JOIN held h ON h.key = f.key WHERE f.n <> COALESCE(h.own, 0)) "
+        f"INSERT INTO {table} (organization_id, year, key, own, total) "
+        "SELECT line.id, %s, delta.key, CASE WHEN line.id = %s THEN delta.n ELSE 0 END, delta.d "
+        "FROM line CROSS JOIN delta WHERE 1 = 1 "  # WHERE: SQLite's upsert after a SELECT needs one
+        f"ON CONFLICT (organization_id, year, key) DO UPDATE SET total = {table}.total + excluded.total, "
+        f"own = CASE WHEN {table}.organization_id = %s THEN excluded.own ELSE {table}.own END",
+        [org_id, *[v for key in keys for v in (key, fresh[key])], org_id, year, *keys, year, org_id, org_id])
 
 
 # --- from scratch ---------------------------------------------------------------------------------------

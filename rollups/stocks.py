@@ -12,11 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from core.figures import registry
+from core.sql import prepared
 
 from . import maintain
 from .models import StockRollup, StockYear
@@ -70,7 +71,7 @@ def _count(source, spec_list, year, org_ids=None):
 
 def touch(group, cells):
     """Recount, for every built year from each day's year on, the cells of the (organisation id, day) pairs."""
-    built = sorted(StockYear.objects.filter(group=group).values_list("year", flat=True))
+    built = built_years(group)
     years = {(org_id, year) for org_id, day in cells if org_id and day for year in built if year >= day.year}
     if not years:
         return
@@ -104,7 +105,10 @@ def _own_sql(years=None):
 
 
 def built_years(group):
-    return list(StockYear.objects.filter(group=group).values_list("year", flat=True))
+    """The years of `group` rebuilt (StockYear). Prepared (core.sql): every meeting save asks."""
+    qn = connection.ops.quote_name
+    return [year for year, in prepared(f"SELECT year FROM {StockYear._meta.db_table} WHERE {qn('group')} = %s "
+                                       "ORDER BY year", [group], fetch=True)]
 
 
 def rebuild(today=None):

@@ -117,3 +117,31 @@ def test_problems_closed_follows_the_task_a_problem_was_handed_to(people):
     assert closed.value(None, t.root, period) == 2 == closed.recount(None, t.root, period)
     ledgers.reopen_task(SYSTEM, task, "整改不到位", today=date(YEAR, 5, 3))
     assert closed.value(None, t.ca, period) == 1 == closed.recount(None, t.ca, period)
+
+
+def test_on_a_page_a_day_before_the_year_end_counts_the_branch_rates_at_once(people):
+    """The annual report of a year still running: on a page the branch, dual-leader and visit coverage are
+    counted for the day from the records, each source once for all its figures (`on_day`), equal to every
+    builder; off a page the roll-up leaves the day to the builder."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = people
+    members.update_person(SYSTEM, t.zhang, {"cadre_level": "middle"})
+    computed.rebuild()
+    liaison.assign(SYSTEM, leader=t.zhang, branch=t.ca_b2, valid_from=date(YEAR, 3, 1))
+    members.appoint(SYSTEM, t.cb_b1, t.wang, "secretary", date(YEAR, 1, 1), is_dual_leader=True,
+                    dual_leader_basis="senior_title")
+    liaison.record_visit(SYSTEM, branch=t.ca_b1, visited_on=date(YEAR, 4, 2), leaders=[t.zhang])
+    period = Period.year(YEAR)
+    for as_of in (date(YEAR, 2, 1), date(YEAR, 6, 30)):
+        for org in (t.root, t.ca, t.cb, t.ca_b1):
+            assert BRANCH_RATES[0].rollup.value(None, org, period, as_of) is NOT_APPLICABLE
+            with CaptureQueriesContext(connection) as ctx, registry.page():
+                values = {f.code: f.value(None, org, period, as_of) for f in BRANCH_RATES}
+            assert values == {f.code: f.recount(None, org, period, as_of) for f in BRANCH_RATES}, (org.code, as_of)
+            # One count per source: the coverage on the day, the visits in the year; no builder ran.
+            assert sum('FROM "orgs_organization"' in q["sql"] and "COUNT(" in q["sql"]
+                       for q in ctx.captured_queries) == 2, (org.code, as_of)
+            assert not [q for q in ctx.captured_queries if '"covered"' in q["sql"]], (org.code, as_of)
+    assert values["liaison.branch_coverage"] == 0.0 and values["liaison.branches_visited"] == 1

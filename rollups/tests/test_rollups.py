@@ -215,3 +215,26 @@ def test_visits_and_their_problems_follow_the_visit(people):
     assert differences() == []
     assert_figures_match([t.root, t.ca, t.cb, t.ca_b1], period)
     assert_figures_match([t.root, t.ca, t.cb, t.ca_b1], Period.year(YEAR - 1))
+
+
+def test_a_figure_alone_reads_its_cells_and_the_moves_since_in_one_statement(people):
+    """Off a page a figure's roll-up row and the organisations changed since its as-of day come back in one
+    statement (rollups.read._snapshot); on a page the parts already known are not read again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = people
+    held(t.ca_b1)
+    figure = registry.get("meetings.kind.member_assembly")
+    period = Period.year(YEAR)  # last year: its as-of day is past, so moves since then are read
+    with CaptureQueriesContext(connection) as alone:
+        value = figure.value(None, t.ca, period)
+    assert value == figure.recount(None, t.ca, period) == 1
+    assert len(alone.captured_queries) == 1 and "UNION ALL" in alone.captured_queries[0]["sql"]
+    with registry.page(), CaptureQueriesContext(connection) as paged:
+        values = [figure.value(None, t.ca, period), registry.get("meetings.kind.branch_committee").value(
+            None, t.ca, period), figure.value(None, t.cb, period)]
+    assert values == [1, 0, 0]
+    # ca's cells and the moves once, then cb's cells alone (the moves are known by then).
+    assert len(paged.captured_queries) == 2
+    assert "UNION ALL" in paged.captured_queries[0]["sql"] and "UNION ALL" not in paged.captured_queries[1]["sql"]
