@@ -6,8 +6,9 @@ Saves a member meeting of the branch with the most members, with every member's 
 meetings.services.create_meeting, `--repeat` times with the roll-ups maintained and as many times with
 their maintenance switched off in this process only. Each save commits, as a user's does (a rollback would
 also make psycopg drop the connection's prepared statements, core.sql, which a server keeps from one save
-to the next); the meetings are deleted afterwards through the service, so the records and roll-ups are as
-before and the audit log holds the bench's saves and deletes. Reports p50/p95 of both and the difference
+to the next); each meeting is deleted through the service right after its save is timed, so every save
+finds the branch's year as it was, the records and roll-ups end as they began, and the audit log holds the
+bench's saves and deletes. Reports p50/p95 of both and the difference
 of the medians, and the time spent in the upkeep itself (rollups' touch functions, timed in process):
 the difference of the medians includes each save's commit, whose disk flush varies by several ms.
 """
@@ -68,33 +69,38 @@ def upkeep_timed(spent):
         maintain.touch, receivers.touch, stocks.touch, computed.touch = saved
 
 
-def _saves(branch, people, repeat, spent=None):
-    """p50/p95 of `repeat` saves (after a warm-up); with `spent` (upkeep_timed's), also of the upkeep in each."""
+def _save(branch, people, i, spent=None):
+    """One save, timed (ms), and the upkeep `spent` (upkeep_timed's) gained in it. The meeting is then
+    deleted (not timed) through the service with the same upkeep, so every save finds the branch's year as
+    it was and the roll-ups end where they began; the audit log keeps the bench's saves and deletes."""
     from core.scoping import SYSTEM
     from meetings import services
 
-    times, upkeep, saved = [], [], []
-    try:
-        for i in range(repeat + 1):  # the first is a warm-up
-            if spent is not None:
-                spent[0] = 0.0
-            start = time.perf_counter()
-            saved.append(services.create_meeting(
-                SYSTEM, organization=branch, kind="member_assembly", title=f"基准 {i}",
-                held_on=date(date.today().year, 1, 1 + i % 28), status="held",
-                attendance={pk: ("present", "") for pk in people}, confirm_duplicate=True))
-            times.append((time.perf_counter() - start) * 1000)
-            if spent is not None:
-                upkeep.append(spent[0] * 1000)
-    finally:
-        # Deleted through the service, with the same upkeep as they were saved with (maintenance_off or
-        # not), so every roll-up is back where it was; the audit log keeps the bench's saves and deletes.
-        for meeting in saved:
-            services.delete_meeting(SYSTEM, meeting)
-    result = _spread(times[1:])
-    if upkeep:
-        result["upkeep"] = _spread(upkeep[1:])
-    return result
+    start = time.perf_counter()
+    meeting = services.create_meeting(
+        SYSTEM, organization=branch, kind="member_assembly", title=f"基准 {i}",
+        held_on=date(date.today().year, 1, 1 + i % 28), status="held",
+        attendance={pk: ("present", "") for pk in people}, confirm_duplicate=True)
+    took, upkeep = (time.perf_counter() - start) * 1000, spent[0] * 1000 if spent else None
+    services.delete_meeting(SYSTEM, meeting)
+    return took, upkeep
+
+
+def _saves(branch, people, repeat):
+    """p50/p95 of `repeat` saves with the upkeep, of as many without and of the upkeep in each, after a
+    warm-up of each. With and without alternate, so both meet the same disk: each commit waits for a
+    flush whose time drifts by several ms over a run."""
+    spent = [0.0]
+    on, off, upkeep = [], [], []
+    for i in range(repeat + 1):
+        spent[0] = 0.0
+        with upkeep_timed(spent):
+            took, kept = _save(branch, people, 2 * i, spent)
+        on.append(took)
+        upkeep.append(kept)
+        with maintenance_off():
+            off.append(_save(branch, people, 2 * i + 1)[0])
+    return {**_spread(on[1:]), "upkeep": _spread(upkeep[1:])}, _spread(off[1:])
 
 
 def _spread(times):
@@ -111,11 +117,7 @@ def run(repeat=50):
               .annotate(n=Count("memberships")).order_by("-n", "pk").first())
     people = list(expected_attendees(branch, "member_assembly", date(date.today().year, 1, 1))
                   .values_list("pk", flat=True))
-    spent = [0.0]
-    with upkeep_timed(spent):
-        on = _saves(branch, people, repeat, spent)
-    with maintenance_off():
-        off = _saves(branch, people, repeat)
+    on, off = _saves(branch, people, repeat)
     return {"branch": branch.code, "attendees": len(people), "with_rollups": on, "without": off,
             "overhead_p50_ms": on["p50"] - off["p50"], "upkeep_p50_ms": on["upkeep"]["p50"],
             "upkeep_p95_ms": on["upkeep"]["p95"]}
