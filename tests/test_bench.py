@@ -1,6 +1,7 @@
-"""The benchmarks still run (bench/figures.py, bench/pages.py), once, on the smallest data set: every figure at
-every level, and the side-by-side counts (floor, ancestors string, recursive CTE) equal to the figure's own,
-which is what makes the benchmark's ratios mean anything. No timing is asserted: timing is bench/'s business.
+"""The benchmarks still run (bench/figures.py, bench/pages.py, bench/rollups.py), once, on the smallest data
+set: every figure at every level, and the side-by-side counts (floor, ancestors string, recursive CTE) equal
+to the figure's own, which is what makes the benchmark's ratios mean anything. No timing is asserted: timing
+is bench/'s business.
 
 One test, in one transaction: the data set is built once and rolled back (the bench tables with it).
 """
@@ -11,6 +12,7 @@ from django.db import connection
 
 from bench import figures as bench_figures
 from bench import pages as bench_pages
+from bench import rollups as bench_rollups
 from core.figures import registry
 
 
@@ -63,9 +65,24 @@ def check_pages(result):
     assert bench_pages.markdown(result).count("\n| ") == len(result["rows"]) + 1
 
 
+def check_save_bench():
+    """bench/rollups.py saves and deletes its meetings: nothing is left behind, and every roll-up still
+    equals a recount (its saves with the upkeep switched off are deleted with it switched off too)."""
+    from meetings.models import Meeting
+    from rollups import computed, maintain
+
+    before = Meeting.objects.count()
+    result = bench_rollups.run(repeat=2)
+    assert result["attendees"] > 0
+    assert all(isinstance(result[k], float) for k in ("overhead_p50_ms", "upkeep_p50_ms", "upkeep_p95_ms"))
+    assert Meeting.objects.count() == before
+    assert maintain.differences() == [] and computed.differences() == []
+
+
 def test_benchmarks_run_and_agree(db, tmp_path, settings):
     small_data(tmp_path, settings)
     figures = bench_figures.run(repeat=1, out=lambda line: None)
     check_figures(figures)
     check_side_by_side(figures)
     check_pages(bench_pages.run(repeat=1, out=lambda line: None))
+    check_save_bench()
