@@ -11,7 +11,11 @@ class Cells(models.Model):
     for moves after the figure's as-of day). `key` is "<figure code>:<measure>". Derived data, not scoped:
     read only through rollups.read, which checks that the user sees the whole subtree the row sums."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
+    # No foreign key in the database (Django still deletes an organisation's cells with it): a rebuild drops
+    # a table's constraints for its bulk write, and dropping a foreign key locks the organisations table
+    # itself, every page's reads with it, until the rebuild commits; two rebuilds side by side
+    # (rebuild_rollups) deadlocked on it.
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False,
                                      verbose_name=_("党组织"))
     year = models.PositiveSmallIntegerField(_("年度"))
     key = models.CharField(_("指标"), max_length=100)

@@ -117,9 +117,11 @@ def rebuild(today=None):
     years = list(range(this_year - STOCK_YEARS + 1, this_year + 1))
     with transaction.atomic():
         rows = maintain._rewrite(StockRollup, *_own_sql(years))
-        StockYear.objects.all().delete()
-        StockYear.objects.bulk_create([StockYear(group=g, year=y) for g in {s.group for s in _by_source()}
-                                       for y in years])
+        groups = {s.group for s in _by_source()}
+        # Only the stocks' marks: the computed roll-ups keep theirs in the same table, and
+        # rebuild_rollups may be rebuilding them at the same time.
+        StockYear.objects.filter(group__in=groups).delete()
+        StockYear.objects.bulk_create([StockYear(group=g, year=y) for g in groups for y in years])
     return rows
 
 

@@ -238,3 +238,30 @@ def test_a_figure_alone_reads_its_cells_and_the_moves_since_in_one_statement(peo
     # ca's cells and the moves once, then cb's cells alone (the moves are known by then).
     assert len(paged.captured_queries) == 2
     assert "UNION ALL" in paged.captured_queries[0]["sql"] and "UNION ALL" not in paged.captured_queries[1]["sql"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_command_outside_a_transaction(people):
+    """rebuild_rollups as synth and the nightly job run it, with no transaction around it: on PostgreSQL the
+    stocks are rebuilt on a connection of their own beside the counts and the verdicts. Every table equals a
+    recount afterwards, and each kind keeps its own built years (the stocks' rebuild leaves the verdicts'
+    marks alone)."""
+    import io
+
+    from django.db.models import F
+
+    from rollups import computed, stocks
+    from rollups.models import ComputedRollup, StockRollup, StockYear
+
+    t = people
+    held(t.ca_b1)
+    call_command("rebuild_rollups", stdout=io.StringIO())
+    Rollup.objects.filter(organization=t.root).update(total=99)
+    StockRollup.objects.update(total=F("total") + 5)
+    ComputedRollup.objects.update(own=F("own") + 1)
+    out = io.StringIO()
+    call_command("rebuild_rollups", stdout=out)
+    assert out.getvalue().count("已重建") == 3
+    assert differences() == [] and stocks.differences() == [] and computed.differences() == []
+    marked = set(StockYear.objects.values_list("group", flat=True))
+    assert {s.group for s in computed.sources()} <= marked and {s.source.group for s in stocks.specs()} <= marked
