@@ -26,27 +26,29 @@ from bench.common import setup  # noqa: E402
 
 
 @contextmanager
-def maintenance_off():
-    """Every roll-up's upkeep skipped: flows, stocks and computed (the compliance verdicts a meeting
-    changes)."""
+def _touches(wrap):
+    """Every roll-up's touch function (flows, stocks, computed) replaced by wrap(the function) for the block."""
     from rollups import computed, maintain, receivers, stocks
 
     saved = maintain.touch, receivers.touch, stocks.touch, computed.touch
-    maintain.touch = receivers.touch = stocks.touch = computed.touch = lambda *args: None
+    maintain.touch = receivers.touch = wrap(saved[0])  # receivers imported maintain's
+    stocks.touch, computed.touch = wrap(saved[2]), wrap(saved[3])
     try:
         yield
     finally:
         maintain.touch, receivers.touch, stocks.touch, computed.touch = saved
 
 
-@contextmanager
+def maintenance_off():
+    """Every roll-up's upkeep skipped: flows, stocks and computed (the compliance verdicts a meeting
+    changes)."""
+    return _touches(lambda fn: lambda *args, **kwargs: None)
+
+
 def upkeep_timed(spent):
     """Every roll-up's upkeep runs as usual, and the time spent in it is added to spent[0]: what the upkeep
     adds to a save, without the noise of the save's own commit (the difference of two medians, each with a
     disk flush, varied by several ms between runs)."""
-    from rollups import computed, maintain, receivers, stocks
-
-    saved = maintain.touch, receivers.touch, stocks.touch, computed.touch
     depth = [0]
 
     def timed(fn):
@@ -61,12 +63,7 @@ def upkeep_timed(spent):
                     spent[0] += time.perf_counter() - start
         return run
 
-    maintain.touch = receivers.touch = timed(maintain.touch)
-    stocks.touch, computed.touch = timed(stocks.touch), timed(computed.touch)
-    try:
-        yield
-    finally:
-        maintain.touch, receivers.touch, stocks.touch, computed.touch = saved
+    return _touches(timed)
 
 
 def _save(branch, people, i, spent=None):

@@ -53,7 +53,11 @@ def branches_during(qs, org, period, as_of):
 
 
 def teacher_led(branches):
-    return branches.filter(composition__in=sorted(TEACHER_LED))
+    return branches.filter(teacher_led_q())
+
+
+def teacher_led_q():
+    return Q(composition__in=sorted(TEACHER_LED))
 
 
 def teacher_branches_on(qs, org, day):
@@ -73,7 +77,12 @@ def liaisons_on(day):
 
 
 def with_liaison(branches, day):
-    return branches.filter(pk__in=liaisons_on(day).values("branch_id"))
+    return branches.filter(liaised_q(day))
+
+
+def liaised_q(day):
+    """The condition on a branch of having a liaison leader on `day` (with_liaison, and the figures' counts)."""
+    return Q(pk__in=liaisons_on(day).values("branch_id"))
 
 
 def leader_branch_counts(leader_ids, day):
@@ -101,7 +110,11 @@ def secretaries_on(day):
 
 
 def with_dual_leader(branches, day):
-    return branches.filter(pk__in=secretaries_on(day).filter(is_dual_leader=True).values("organization_id"))
+    return branches.filter(dual_leader_q(day))
+
+
+def dual_leader_q(day):
+    return Q(pk__in=secretaries_on(day).filter(is_dual_leader=True).values("organization_id"))
 
 
 def visits_in(period):
@@ -109,7 +122,11 @@ def visits_in(period):
 
 
 def visited(branches, period):
-    return branches.filter(pk__in=visits_in(period).values("branch_id"))
+    return branches.filter(visited_q(period))
+
+
+def visited_q(period):
+    return Q(pk__in=visits_in(period).values("branch_id"))
 
 
 # --- the coverage page ---------------------------------------------------------------------------------

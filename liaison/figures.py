@@ -16,7 +16,6 @@ from ledgers.models import Task
 from members.choices import MEMBER_STATUSES
 from members.figures import MEMBERS, status_on
 from members.models import CommitteeSeat, Membership
-from orgs.choices import TEACHER_LED
 from orgs.history import subtree_q
 from orgs.models import Organization
 from rollups import maintain
@@ -109,9 +108,7 @@ class _CoveredOnDay(ComputedSource):
         """Both rates' measures for `org`'s subtree on `as_of`, as their builders count them, in one query
         (rollups.read: a page of a year still running counts them once, not once per figure)."""
         branches = coverage.branches_on(Organization.objects.all(), org, as_of)
-        teacher = Q(composition__in=sorted(TEACHER_LED))
-        liaised = Q(pk__in=coverage.liaisons_on(as_of).values("branch_id"))
-        dual = Q(pk__in=coverage.secretaries_on(as_of).filter(is_dual_leader=True).values("organization_id"))
+        teacher, liaised, dual = coverage.teacher_led_q(), coverage.liaised_q(as_of), coverage.dual_leader_q(as_of)
         return branches.aggregate(**{
             "liaison.branch_coverage:total": Count("pk"),
             "liaison.branch_coverage:covered": Count("pk", filter=liaised),
@@ -123,7 +120,7 @@ class _VisitedOnDay(ComputedSource):
     def on_day(self, org, period, as_of):
         """The visit coverage's measures for `org`'s subtree, as its builders count them, in one query."""
         branches = coverage.branches_during(Organization.objects.all(), org, period, as_of)
-        visited = Q(pk__in=coverage.visits_in(period).values("branch_id"))
+        visited = coverage.visited_q(period)
         return branches.aggregate(**{"liaison.visit_coverage:total": Count("pk"),
                                      "liaison.visit_coverage:covered": Count("pk", filter=visited)})
 
